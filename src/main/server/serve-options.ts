@@ -1,0 +1,61 @@
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { generateToken } from './auth'
+
+export interface ServeOptions {
+  host: string
+  port: number
+  dataDir: string
+  token: string
+}
+
+export const SERVE_USAGE = `Usage: npm run serve -- [options]
+
+  --host HOST        address to bind (default 127.0.0.1; 0.0.0.0 to reach it from the LAN)
+  --port N           HTTP port (default 5180; 0 = any free port)
+  --data-dir DIR     where settings, devices and readings live
+  --token TOKEN      access token (default: $IOTCC_TOKEN or a random one)
+  --help             show this help
+`
+
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_DATA_HOME || join(homedir(), '.local', 'share')
+  return join(base, 'esp32-iot-control-center')
+}
+
+function parsePort(value: string | undefined, fallback: number, flag: string): number {
+  if (value === undefined) return fallback
+  const port = Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`${flag} must be a whole number from 0 to 65535 (got "${value}").`)
+  }
+  return port
+}
+
+/** Parses web-mode flags; throws an Error with a readable message on bad input. */
+export function parseServeOptions(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): ServeOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      token: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  })
+  if (values.help) return 'help'
+  const token = values.token ?? env.IOTCC_TOKEN ?? generateToken()
+  if (token.length < 8) throw new Error('--token must be at least 8 characters.')
+  return {
+    host: values.host ?? '127.0.0.1',
+    port: parsePort(values.port, 5180, '--port'),
+    dataDir: values['data-dir'] ?? defaultDataDir(env),
+    token,
+  }
+}

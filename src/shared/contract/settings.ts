@@ -1,0 +1,73 @@
+import { z } from 'zod'
+import { method, NoParams } from './define'
+
+const Port = z.number().int().min(0).max(65535)
+
+export const UiSettings = z.object({
+  theme: z.enum(['system', 'light', 'dark']).default('system'),
+  units: z.enum(['C', 'F']).default('C'),
+})
+
+export const BrokerSettings = z.object({
+  /** Run the embedded broker (aedes). Off when only external brokers are used. */
+  embedded: z.boolean().default(true),
+  /** TCP port for devices; 0 picks a free port at start. */
+  port: Port.default(1883),
+  /** Address the LAN listener binds; devices on the LAN need 0.0.0.0 or this computer's address. */
+  bindHost: z.string().min(1).default('0.0.0.0'),
+  /** Optional MQTT-over-WebSocket listener; null = off. */
+  wsPort: Port.nullable().default(null),
+  tls: z
+    .object({ enabled: z.boolean().default(false), port: Port.default(8883) })
+    .default({ enabled: false, port: 8883 }),
+  /** Let unauthenticated clients connect from 127.0.0.1 only (local tools such as mosquitto_sub). */
+  allowAnonymousLoopback: z.boolean().default(false),
+})
+
+export const StorageSettings = z.object({
+  /** Readings older than this are deleted. */
+  retentionDays: z.number().int().min(1).max(3650).default(90),
+})
+
+export const DeviceSettings = z.object({
+  /** Topic prefix our firmware publishes under (`<prefix>/<id>/telemetry`). */
+  prefix: z
+    .string()
+    .regex(/^[^#+/][^#+]*$/, 'a topic level without wildcards')
+    .default('iot'),
+  /** Devices without a Last Will are shown offline after this many seconds of silence. */
+  offlineAfterS: z.number().int().min(10).max(86_400).default(600),
+})
+
+export const Settings = z.object({
+  ui: UiSettings.default(UiSettings.parse({})),
+  broker: BrokerSettings.default(BrokerSettings.parse({})),
+  storage: StorageSettings.default(StorageSettings.parse({})),
+  devices: DeviceSettings.default(DeviceSettings.parse({})),
+})
+export type Settings = z.infer<typeof Settings>
+
+/** A change to some fields of some sections; untouched fields keep their value. */
+export const SettingsPatch = z
+  .object({
+    ui: UiSettings.partial().strict().optional(),
+    broker: BrokerSettings.partial().strict().optional(),
+    storage: StorageSettings.partial().strict().optional(),
+    devices: DeviceSettings.partial().strict().optional(),
+  })
+  .strict()
+export type SettingsPatch = z.infer<typeof SettingsPatch>
+
+export const settingsMethods = {
+  'settings.get': method(NoParams, Settings, 'Read all settings.'),
+  'settings.update': method(
+    SettingsPatch,
+    Settings,
+    'Change some settings; returns the full settings after the change.',
+  ),
+}
+
+export const settingsEvents = {
+  /** Settings changed (from any window or the web UI). */
+  'settings.changed': Settings,
+}
