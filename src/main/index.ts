@@ -47,7 +47,10 @@ function createWindow(): BrowserWindow {
 function lockDown(): void {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({
-      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
+      responseHeaders: {
+        ...details.responseHeaders,
+        'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
+      },
     })
   })
   session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) =>
@@ -69,7 +72,10 @@ async function start(): Promise<void> {
   core = await createCore({ dataDir: app.getPath('userData'), shell: 'electron', version, logger })
   ipcMain.handle(IPC_CALL_CHANNEL, (event, method: unknown, params: unknown) => {
     if (!event.senderFrame || !isOwnPage(event.senderFrame.url)) {
-      return { ok: false, error: { code: 'PERMISSION_DENIED', message: 'Call from an unknown page.' } }
+      return {
+        ok: false,
+        error: { code: 'PERMISSION_DENIED', message: 'Call from an unknown page.' },
+      }
     }
     return core?.call(method, params)
   })

@@ -30,7 +30,10 @@ async function main(): Promise<void> {
     address = await server.start()
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    const hint = code === 'EADDRINUSE' ? ` Port ${options.port} is in use: pass --port 0 for any free port.` : ''
+    const hint =
+      code === 'EADDRINUSE'
+        ? ` Port ${options.port} is in use: pass --port 0 for any free port.`
+        : ''
     process.stderr.write(`Could not start the web server: ${(error as Error).message}.${hint}\n`)
     await core.close()
     process.exit(1)

@@ -52,5 +52,4 @@ export const IPC_EVENT_CHANNEL = 'api:event'
 
 /** Transport envelope for a call result: errors travel as data, never as thrown IPC errors. */
 export type CallOutcome =
-  | { ok: true; result: unknown }
-  | { ok: false; error: import('./errors').ApiErrorShape }
+  { ok: true; result: unknown } | { ok: false; error: import('./errors').ApiErrorShape }

@@ -13,7 +13,12 @@ interface ErrorResponse {
   error: { code: number; message: string; data: ApiErrorShape }
 }
 
-function errorResponse(id: Id, code: ErrorCode, message: string, shape?: ApiErrorShape): ErrorResponse {
+function errorResponse(
+  id: Id,
+  code: ErrorCode,
+  message: string,
+  shape?: ApiErrorShape,
+): ErrorResponse {
   return {
     jsonrpc: '2.0',
     id,
@@ -22,7 +27,11 @@ function errorResponse(id: Id, code: ErrorCode, message: string, shape?: ApiErro
 }
 
 function isId(value: unknown): value is Id {
-  return value === null || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))
+  return (
+    value === null ||
+    typeof value === 'string' ||
+    (typeof value === 'number' && Number.isFinite(value))
+  )
 }
 
 /** Handles one request object (JSON-RPC 2.0 §4); returns undefined for notifications (§4.1). */
@@ -32,12 +41,18 @@ async function handleOne(request: unknown, call: Call): Promise<object | undefin
   }
   const { jsonrpc, method, params, id } = request as Record<string, unknown>
   const hasId = Object.hasOwn(request, 'id')
-  if (hasId && !isId(id)) return errorResponse(null, 'INVALID_REQUEST', 'id must be a string, number or null.')
+  if (hasId && !isId(id))
+    return errorResponse(null, 'INVALID_REQUEST', 'id must be a string, number or null.')
   const replyId: Id = hasId ? (id as Id) : null
   if (jsonrpc !== '2.0') return errorResponse(replyId, 'INVALID_REQUEST', 'jsonrpc must be "2.0".')
-  if (typeof method !== 'string') return errorResponse(replyId, 'INVALID_REQUEST', 'method must be a string.')
+  if (typeof method !== 'string')
+    return errorResponse(replyId, 'INVALID_REQUEST', 'method must be a string.')
   if (Array.isArray(params)) {
-    return errorResponse(replyId, 'INVALID_PARAMS', 'params must be an object (by-name), not an array.')
+    return errorResponse(
+      replyId,
+      'INVALID_PARAMS',
+      'params must be an object (by-name), not an array.',
+    )
   }
   const outcome = await call(method, params)
   if (!hasId) return undefined
@@ -53,7 +68,11 @@ export async function handleJsonRpcMessage(text: string, call: Call): Promise<st
   const bytes = Buffer.byteLength(text)
   if (bytes > MAX_MESSAGE_BYTES) {
     return JSON.stringify(
-      errorResponse(null, 'INVALID_REQUEST', `Message too large (${bytes} bytes; limit ${MAX_MESSAGE_BYTES}).`),
+      errorResponse(
+        null,
+        'INVALID_REQUEST',
+        `Message too large (${bytes} bytes; limit ${MAX_MESSAGE_BYTES}).`,
+      ),
     )
   }
   let parsed: unknown
@@ -63,7 +82,8 @@ export async function handleJsonRpcMessage(text: string, call: Call): Promise<st
     return JSON.stringify(errorResponse(null, 'PARSE_ERROR', 'Message is not valid JSON.'))
   }
   if (Array.isArray(parsed)) {
-    if (parsed.length === 0) return JSON.stringify(errorResponse(null, 'INVALID_REQUEST', 'Empty batch.'))
+    if (parsed.length === 0)
+      return JSON.stringify(errorResponse(null, 'INVALID_REQUEST', 'Empty batch.'))
     const replies = (await Promise.all(parsed.map((item) => handleOne(item, call)))).filter(Boolean)
     return replies.length ? JSON.stringify(replies) : undefined
   }

@@ -20,7 +20,10 @@ export interface StaticFile {
 }
 
 /** Reads a file of the built renderer, refusing any path that would escape `root`. */
-export async function readStaticFile(root: string, pathname: string): Promise<StaticFile | undefined> {
+export async function readStaticFile(
+  root: string,
+  pathname: string,
+): Promise<StaticFile | undefined> {
   let relative: string
   try {
     relative = decodeURIComponent(pathname)

@@ -70,7 +70,9 @@ export class WebServer {
       }
       wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws))
     })
-    this.unsubscribe = this.options.core.events.onAny((event, payload) => this.broadcast(event, payload))
+    this.unsubscribe = this.options.core.events.onAny((event, payload) =>
+      this.broadcast(event, payload),
+    )
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
       server.listen(port, host, () => resolve())
@@ -88,7 +90,9 @@ export class WebServer {
     this.unsubscribe?.()
     for (const ws of this.clients) ws.terminate()
     this.wss?.close()
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()))
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    )
     this.server?.closeAllConnections()
   }
 

@@ -66,7 +66,10 @@ export class JsonStore<S extends z.ZodType> {
       const envelope = parseEnvelope(raw)
       const migrated = this.migrate(envelope)
       const parsed = schema.safeParse(migrated)
-      if (!parsed.success) throw new Error(`does not match the expected format (${parsed.error.issues[0]?.message ?? 'invalid'})`)
+      if (!parsed.success)
+        throw new Error(
+          `does not match the expected format (${parsed.error.issues[0]?.message ?? 'invalid'})`,
+        )
       this.value = parsed.data
       if (envelope.version !== this.options.version) await this.save()
     } catch (error) {

@@ -24,7 +24,9 @@ export class Dispatcher {
       const issues = describeIssues(input.error)
       const first = issues[0]
       const detail = first ? `${first.path}: ${first.message}` : 'invalid'
-      return fail(new ApiError('INVALID_PARAMS', `Invalid params for ${method} (${detail}).`, issues))
+      return fail(
+        new ApiError('INVALID_PARAMS', `Invalid params for ${method} (${detail}).`, issues),
+      )
     }
     try {
       const handler = this.handlers[method] as (p: unknown) => unknown

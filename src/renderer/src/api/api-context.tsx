@@ -24,7 +24,10 @@ export function useShell(): 'electron' | 'web' {
 }
 
 /** Subscribes to one contract event for the component's lifetime. */
-export function useEvent<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): void {
+export function useEvent<E extends EventName>(
+  event: E,
+  listener: (payload: EventPayload<E>) => void,
+): void {
   const client = useApi()
   useEffect(() => client.on(event, listener), [client, event, listener])
 }

@@ -97,7 +97,13 @@ export class WebSocketClient implements ApiClient {
   }
 
   private receive(text: string): void {
-    let message: { id?: number; method?: string; params?: unknown; result?: unknown; error?: { data?: unknown; message?: string } }
+    let message: {
+      id?: number
+      method?: string
+      params?: unknown
+      result?: unknown
+      error?: { data?: unknown; message?: string }
+    }
     try {
       message = JSON.parse(text)
     } catch {

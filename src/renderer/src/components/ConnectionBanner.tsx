@@ -6,7 +6,9 @@ export function ConnectionBanner() {
   if (state === 'open') return null
   return (
     <div className="banner banner--warn" role="alert">
-      {state === 'connecting' ? 'Connecting to the app…' : 'Lost the connection to the app. Reconnecting…'}
+      {state === 'connecting'
+        ? 'Connecting to the app…'
+        : 'Lost the connection to the app. Reconnecting…'}
     </div>
   )
 }

@@ -1,7 +1,15 @@
 import type { ReactNode } from 'react'
 
 /** What a screen shows when there is nothing yet: what it is for and the next step. */
-export function EmptyState({ title, children, icon }: { title: string; children: ReactNode; icon?: string }) {
+export function EmptyState({
+  title,
+  children,
+  icon,
+}: {
+  title: string
+  children: ReactNode
+  icon?: string
+}) {
   return (
     <div className="empty-state" role="status">
       {icon && (
