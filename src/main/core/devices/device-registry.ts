@@ -1,0 +1,227 @@
+import { join } from 'node:path'
+import type { Device, DeviceEvent } from '../../../shared/contract/devices'
+import { ApiError } from '../../../shared/errors'
+import type { DeviceUpdate } from '../../../shared/parsers/types'
+import type { Clock, Timer } from '../base/clock'
+import { JsonStore } from '../base/json-store'
+import type { Logger } from '../base/logger'
+import { applyUpdate, type MessageMeta } from './apply-update'
+import {
+  newRecord,
+  presenceOf,
+  REGISTRY_VERSION,
+  RegistryFile,
+  toDevice,
+  type DeviceRecord,
+} from './device-record'
+
+export interface DeviceRegistryOptions {
+  dataDir: string
+  clock: Clock
+  logger: Logger
+  /** settings.devices.offlineAfterS, read on every use so changes apply at once. */
+  offlineAfterS: () => number
+  /** Changes are written at most this often (default 1 s), never once per message. */
+  saveDelayMs?: number
+  /** How often silent devices are checked against the timeout (default 5 s). */
+  sweepEveryMs?: number
+}
+
+type Listener = (id: string) => void
+
+/** Most devices the registry keeps; beyond this, messages for new devices are ignored. */
+export const MAX_DEVICES = 10_000
+
+/**
+ * Every device the app has heard of, ours or not, in `<dataDir>/devices.json`. A device is
+ * created by its first message and updated by each parsed message; the person's name,
+ * location and notes live here too. Writes are debounced (`saveDelayMs`) and atomic (lowdb).
+ */
+export class DeviceRegistry {
+  private readonly store: JsonStore<typeof RegistryFile>
+  private readonly records = new Map<string, DeviceRecord>()
+  /** Online state last announced per device, so the sweep emits only real transitions. */
+  private readonly announced = new Map<string, boolean | null>()
+  private readonly changeListeners = new Set<Listener>()
+  private readonly removeListeners = new Set<Listener>()
+  private saveTimer: Timer | null = null
+  private saving: Promise<void> = Promise.resolve()
+  private dirty = false
+  private sweepTimer: Timer | null = null
+
+  constructor(private readonly options: DeviceRegistryOptions) {
+    this.store = new JsonStore({
+      file: join(options.dataDir, 'devices.json'),
+      schema: RegistryFile,
+      version: REGISTRY_VERSION,
+      defaults: () => ({ devices: [] }),
+      logger: options.logger,
+      now: () => options.clock.now(),
+    })
+  }
+
+  /** Problems found while loading (e.g. a corrupt file that was set aside). */
+  get warnings(): readonly string[] {
+    return this.store.warnings
+  }
+
+  async load(): Promise<void> {
+    const data = await this.store.load()
+    this.records.clear()
+    for (const record of data.devices) this.records.set(record.id, record)
+    for (const id of this.records.keys()) this.announced.set(id, this.presence(id).online)
+    this.sweepTimer = this.options.clock.setInterval(
+      () => this.sweep(),
+      this.options.sweepEveryMs ?? 5000,
+    )
+    unref(this.sweepTimer)
+  }
+
+  onChange(listener: Listener): () => void {
+    this.changeListeners.add(listener)
+    return () => this.changeListeners.delete(listener)
+  }
+
+  onRemove(listener: Listener): () => void {
+    this.removeListeners.add(listener)
+    return () => this.removeListeners.delete(listener)
+  }
+
+  /**
+   * Applies one parsed message; creates the device on its first message. Returns false
+   * (and changes nothing) for a new device once MAX_DEVICES are known, so a flood of
+   * random topics cannot grow the registry without end.
+   */
+  observe(update: DeviceUpdate, meta: MessageMeta, readingsTs: number): boolean {
+    let record = this.records.get(update.deviceId)
+    if (!record) {
+      if (this.records.size >= MAX_DEVICES) return false
+      record = newRecord(update.deviceId, update.format, meta.receivedAt)
+      this.records.set(record.id, record)
+    }
+    applyUpdate(record, update, meta, readingsTs)
+    this.changed(record.id)
+    return true
+  }
+
+  has(id: string): boolean {
+    return this.records.has(id)
+  }
+
+  /** Would observe() accept a message for this device (known, or room for a new one)? */
+  canAccept(id: string): boolean {
+    return this.records.has(id) || this.records.size < MAX_DEVICES
+  }
+
+  /** All devices, sorted by shown name. */
+  list(): Device[] {
+    const now = this.options.clock.now()
+    const timeout = this.timeoutMs()
+    return [...this.records.values()]
+      .map((record) => toDevice(record, now, timeout))
+      .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
+  }
+
+  /** One device; throws NOT_FOUND for an unknown id. */
+  get(id: string): Device {
+    return toDevice(this.record(id), this.options.clock.now(), this.timeoutMs())
+  }
+
+  /** Sets the name the person gave the device; '' goes back to the reported name. */
+  rename(id: string, name: string): Device {
+    const record = this.record(id)
+    record.customName = name.trim() === '' ? null : name.trim()
+    this.changed(id)
+    return this.get(id)
+  }
+
+  /** Sets location and/or notes; undefined fields are kept. */
+  update(id: string, patch: { location?: string | undefined; notes?: string | undefined }): Device {
+    const record = this.record(id)
+    if (patch.location !== undefined) record.location = patch.location
+    if (patch.notes !== undefined) record.notes = patch.notes
+    this.changed(id)
+    return this.get(id)
+  }
+
+  /** Removes a device; false when it was not known. */
+  forget(id: string): boolean {
+    if (!this.records.delete(id)) return false
+    this.announced.delete(id)
+    this.scheduleSave()
+    for (const listener of this.removeListeners) listener(id)
+    return true
+  }
+
+  /** Recent events, newest first. */
+  events(id: string, limit = 50): DeviceEvent[] {
+    return this.record(id).events.slice(-limit).reverse()
+  }
+
+  /** Checks silent devices against the timeout and announces those that went offline (or back). */
+  sweep(): void {
+    for (const id of this.records.keys()) {
+      const online = this.presence(id).online
+      if (this.announced.get(id) !== online) this.changed(id, false)
+    }
+  }
+
+  /** Writes pending changes now; resolves when they are on disk. */
+  async save(): Promise<void> {
+    if (this.saveTimer !== null) {
+      this.options.clock.clearTimeout(this.saveTimer)
+      this.saveTimer = null
+    }
+    this.saving = this.saving.then(async () => {
+      if (!this.dirty) return
+      this.dirty = false
+      try {
+        await this.store.replace({ devices: [...this.records.values()] })
+      } catch (error) {
+        this.dirty = true
+        this.options.logger.error('could not save the device registry', { error })
+      }
+    })
+    return this.saving
+  }
+
+  async close(): Promise<void> {
+    if (this.sweepTimer !== null) this.options.clock.clearInterval(this.sweepTimer)
+    this.sweepTimer = null
+    await this.save()
+  }
+
+  private record(id: string): DeviceRecord {
+    const record = this.records.get(id)
+    if (!record) throw new ApiError('NOT_FOUND', `No device with id "${id}".`)
+    return record
+  }
+
+  private presence(id: string): ReturnType<typeof presenceOf> {
+    return presenceOf(this.record(id), this.options.clock.now(), this.timeoutMs())
+  }
+
+  private timeoutMs(): number {
+    return this.options.offlineAfterS() * 1000
+  }
+
+  private changed(id: string, persist = true): void {
+    this.announced.set(id, this.presence(id).online)
+    if (persist) this.scheduleSave()
+    for (const listener of this.changeListeners) listener(id)
+  }
+
+  private scheduleSave(): void {
+    this.dirty = true
+    if (this.saveTimer !== null) return
+    this.saveTimer = this.options.clock.setTimeout(() => {
+      this.saveTimer = null
+      void this.save()
+    }, this.options.saveDelayMs ?? 1000)
+    unref(this.saveTimer)
+  }
+}
+
+function unref(timer: Timer): void {
+  if (typeof timer === 'object' && timer !== null && 'unref' in timer) timer.unref?.()
+}

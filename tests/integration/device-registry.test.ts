@@ -1,0 +1,188 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { silentLogger } from '../../src/main/core/base/logger'
+import type { MessageMeta } from '../../src/main/core/devices/apply-update'
+import { DeviceRegistry } from '../../src/main/core/devices/device-registry'
+import type { DeviceUpdate } from '../../src/shared/parsers/types'
+import { FakeClock } from '../helpers/fake-clock'
+import { tempDir } from '../helpers/temp-dir'
+
+let dir: { path: string; cleanup: () => Promise<void> }
+let clock: FakeClock
+let registry: DeviceRegistry
+let changes: string[]
+
+async function open(): Promise<DeviceRegistry> {
+  const r = new DeviceRegistry({
+    dataDir: dir.path,
+    clock,
+    logger: silentLogger,
+    offlineAfterS: () => 60,
+  })
+  await r.load()
+  changes = []
+  r.onChange((id) => changes.push(id))
+  return r
+}
+
+function meta(topic: string, retained = false): MessageMeta {
+  return { topic, source: 'embedded', receivedAt: clock.now(), retained }
+}
+
+function telemetry(
+  deviceId: string,
+  value: number,
+  format: DeviceUpdate['format'] = 'seed',
+): DeviceUpdate {
+  return { deviceId, format, readings: [{ metric: 'temperature', value }] }
+}
+
+beforeEach(async () => {
+  dir = await tempDir('registry-')
+  clock = new FakeClock(Date.UTC(2026, 0, 15))
+  registry = await open()
+})
+
+afterEach(async () => {
+  await registry.close()
+  await dir.cleanup()
+})
+
+describe('DeviceRegistry', () => {
+  it('creates a device on its first message with latest value, topic and format', () => {
+    registry.observe(
+      telemetry('home.sensors.temp_hum', 21),
+      meta('home/sensors/temp_hum'),
+      clock.now(),
+    )
+    expect(registry.get('home.sensors.temp_hum')).toMatchObject({
+      name: 'home.sensors.temp_hum',
+      format: 'seed',
+      online: true,
+      presence: 'last-seen',
+      lastSeen: clock.now(),
+      latest: { temperature: { value: 21, ts: clock.now() } },
+      topics: ['home/sensors/temp_hum'],
+      source: 'embedded',
+    })
+  })
+
+  it('keeps metrics named like Object.prototype members', () => {
+    const update: DeviceUpdate = {
+      deviceId: 'p',
+      format: 'json',
+      readings: [
+        { metric: 'constructor', value: 3 },
+        { metric: 'tostring', value: 4 },
+      ],
+    }
+    registry.observe(update, meta('p'), clock.now())
+    expect(registry.get('p').latest).toEqual({
+      constructor: { value: 3, ts: clock.now() },
+      tostring: { value: 4, ts: clock.now() },
+    })
+  })
+
+  it('shows a device without Last Will offline after the silence timeout, and back online on data', () => {
+    registry.observe(telemetry('d', 1), meta('d'), clock.now())
+    changes = []
+    clock.advance(60_000)
+    expect(registry.get('d').online).toBe(true)
+    clock.advance(5_000) // next sweep after the 60 s timeout
+    expect(registry.get('d').online).toBe(false)
+    expect(changes).toEqual(['d'])
+    clock.advance(60_000)
+    expect(changes).toEqual(['d']) // announced once, not on every sweep
+    registry.observe(telemetry('d', 2), meta('d'), clock.now())
+    expect(registry.get('d').online).toBe(true)
+  })
+
+  it('follows retained status and Last Will, not the timeout, when the device has them', () => {
+    registry.observe(
+      { deviceId: 'e', format: 'ours', readings: [], online: true },
+      meta('iot/e/status', true),
+      clock.now(),
+    )
+    expect(registry.get('e')).toMatchObject({ online: true, presence: 'status', lastSeen: null })
+    clock.advance(3_600_000)
+    expect(registry.get('e').online).toBe(true)
+    registry.observe(
+      { deviceId: 'e', format: 'ours', readings: [], online: false },
+      meta('iot/e/status'),
+      clock.now(),
+    )
+    expect(registry.get('e').online).toBe(false)
+  })
+
+  it('does not count a retained message as the device being alive', () => {
+    registry.observe(telemetry('r', 5), meta('r', true), clock.now())
+    expect(registry.get('r')).toMatchObject({
+      online: null,
+      lastSeen: null,
+      latest: { temperature: { value: 5 } },
+    })
+  })
+
+  it("keeps reported info, a bounded event ring and the person's edits", () => {
+    registry.observe(
+      { deviceId: 'e', format: 'ours', readings: [], info: { name: 'Hall', fw: '1.0', rssi: -70 } },
+      meta('iot/e/info', true),
+      clock.now(),
+    )
+    for (let i = 0; i < 60; i++) {
+      registry.observe(
+        {
+          deviceId: 'e',
+          format: 'ours',
+          readings: [],
+          event: { type: `e${i}`, level: 'info', message: null, raw: '{}' },
+        },
+        meta('iot/e/event'),
+        clock.now(),
+      )
+    }
+    expect(registry.get('e')).toMatchObject({
+      name: 'Hall',
+      reportedName: 'Hall',
+      info: { fw: '1.0', rssi: -70, ip: null },
+    })
+    const events = registry.events('e')
+    expect(events).toHaveLength(50)
+    expect(events[0]!.type).toBe('e59')
+    expect(registry.rename('e', 'Hallway').name).toBe('Hallway')
+    expect(registry.rename('e', '  ').name).toBe('Hall')
+    expect(() => registry.get('nope')).toThrow(/No device/)
+  })
+
+  it('persists renames, metadata and forgets across reopen, writing once per burst', async () => {
+    registry.observe(telemetry('a', 1), meta('a'), clock.now())
+    registry.observe(telemetry('b', 2), meta('b'), clock.now())
+    registry.rename('a', 'Attic')
+    registry.update('a', { location: 'Top floor', notes: 'near the vent' })
+    registry.forget('b')
+    const file = join(dir.path, 'devices.json')
+    const before = readFileSync(file, 'utf8')
+    for (let i = 0; i < 1000; i++) registry.observe(telemetry('a', i), meta('a'), clock.now())
+    expect(readFileSync(file, 'utf8')).toBe(before) // debounced: nothing written yet
+    clock.advance(1000)
+    await registry.save() // waits for the write the timer started
+    expect(JSON.parse(readFileSync(file, 'utf8')).data.devices).toHaveLength(1)
+    await registry.close()
+    registry = await open()
+    expect(
+      registry.list().map((d) => [d.id, d.name, d.location, d.notes, d.latest.temperature?.value]),
+    ).toEqual([['a', 'Attic', 'Top floor', 'near the vent', 999]])
+    expect(registry.has('b')).toBe(false)
+  })
+
+  it('sets a corrupt registry file aside and starts empty', async () => {
+    registry.observe(telemetry('a', 1), meta('a'), clock.now())
+    await registry.close()
+    writeFileSync(join(dir.path, 'devices.json'), '{"version":1,"data":{"devices":[{"id":')
+    registry = await open()
+    expect(registry.list()).toEqual([])
+    expect(registry.warnings[0]).toMatch(/devices\.json is not valid JSON; it was moved to/)
+    expect(readdirSync(dir.path).some((f) => f.startsWith('devices.json.corrupt-'))).toBe(true)
+  })
+})

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest'
+import { MAX_PAYLOAD_BYTES, safePreview } from '../../../src/shared/parsers/text'
+import { parse } from './helpers'
+
+describe('payloads no parser should trust', () => {
+  it('reports invalid UTF-8 and control characters as binary', () => {
+    expect(parse('a/b', new Uint8Array([0xff, 0xfe, 0x00, 0x41]))).toMatchObject({
+      kind: 'unparsed',
+      reason: 'binary',
+    })
+    expect(parse('iot/d/telemetry', new Uint8Array([0x7b, 0xc3]))).toMatchObject({
+      kind: 'unparsed',
+      reason: 'binary',
+    })
+    expect(parse('a/b', 'temp:21\u0000,hum:40')).toMatchObject({
+      kind: 'unparsed',
+      reason: 'binary',
+    })
+  })
+
+  it('does not parse payloads over the size cap', () => {
+    const huge = `{"temperature":1,"pad":"${'x'.repeat(MAX_PAYLOAD_BYTES)}"}`
+    expect(parse('a/b', huge)).toMatchObject({ kind: 'unparsed', reason: 'too-large' })
+    expect(parse('iot/d/telemetry', huge)).toMatchObject({ kind: 'unparsed', reason: 'too-large' })
+  })
+
+  it('refuses deeply nested JSON before parsing it', () => {
+    expect(parse('a/b', `${'['.repeat(17)}${']'.repeat(17)}`)).toMatchObject({
+      kind: 'unparsed',
+      reason: 'too-deep',
+    })
+    const deep = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`
+    expect(parse('iot/d/telemetry', deep)).toMatchObject({ kind: 'unparsed', reason: 'too-deep' })
+    // Brackets inside strings do not count.
+    expect(parse('a/b', `{"t":1,"s":"${'['.repeat(100)}"}`)).toMatchObject({ kind: 'parsed' })
+  })
+
+  it('never stores NaN or Infinity', () => {
+    for (const payload of [
+      'NaN',
+      'Infinity',
+      '-inf',
+      '{"t":NaN}',
+      '{"t":1e999}',
+      'temp:nan,hum:1',
+    ]) {
+      const outcome = parse('a/temperature', payload)
+      expect(outcome.kind, payload).toBe('unparsed')
+    }
+  })
+
+  it('reports empty payloads on unknown topics and ignores broker topics', () => {
+    expect(parse('a/b', '')).toMatchObject({ kind: 'unparsed', reason: 'empty' })
+    expect(parse('$SYS/broker/uptime', '12 seconds')).toMatchObject({ kind: 'ignored' })
+  })
+
+  it('previews payloads safely: escaped, truncated, hex when binary', () => {
+    expect(safePreview(new TextEncoder().encode('temp:\n21'))).toBe('temp:\\x0a21')
+    expect(safePreview(new TextEncoder().encode('x'.repeat(500)))).toBe(`${'x'.repeat(120)}…`)
+    expect(safePreview(new Uint8Array([0xff, 0x00]))).toBe('hex: ff 00')
+    // A multi-byte character cut by the 120-byte limit still previews as text.
+    expect(safePreview(new TextEncoder().encode(`${'x'.repeat(119)}°C`))).toBe(
+      `${'x'.repeat(119)}…`,
+    )
+  })
+})
