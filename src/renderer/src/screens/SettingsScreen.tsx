@@ -4,12 +4,19 @@ import type { Settings } from '@shared/contract/settings'
 import { useApi } from '../api/api-context'
 import { useSettings } from '../api/use-settings'
 import { ScreenHeader } from '../components/ScreenHeader'
+import { BackupCard } from '../settings/BackupCard'
+import { HomeAssistantCard } from '../settings/HomeAssistantCard'
+import { InfluxCard } from '../settings/InfluxCard'
+import { TigKitCard } from '../settings/TigKitCard'
+import { useIntegrations } from '../settings/use-integrations'
+import '../settings/settings.css'
 
 export function SettingsScreen() {
   const api = useApi()
   const { settings, update } = useSettings()
   const [info, setInfo] = useState<AppInfo>()
   const [error, setError] = useState<string>()
+  const integrations = useIntegrations()
   useEffect(() => {
     void api.call('app.info', {}).then(setInfo, (e: Error) => setError(e.message))
   }, [api])
@@ -21,7 +28,10 @@ export function SettingsScreen() {
 
   return (
     <>
-      <ScreenHeader title="Settings" subtitle="Appearance, units and where your data lives." />
+      <ScreenHeader
+        title="Settings"
+        subtitle="Appearance, units, InfluxDB / Grafana / Home Assistant, backups and where your data lives."
+      />
       {error && (
         <div className="banner banner--error" role="alert">
           {error}
@@ -56,6 +66,14 @@ export function SettingsScreen() {
           </select>
         </section>
       )}
+      {integrations.view && (
+        <>
+          <InfluxCard config={integrations.view.influx} />
+          <TigKitCard />
+          <HomeAssistantCard config={integrations.view.homeAssistant} />
+        </>
+      )}
+      <BackupCard />
       {info && (
         <section className="card form-grid" aria-label="About">
           <h2>About</h2>

@@ -1,0 +1,178 @@
+import { join } from 'node:path'
+import { z } from 'zod'
+import {
+  AlertCondition,
+  AlertTarget,
+  QuietHours,
+  type AlertRule,
+  type AlertRuleInput,
+  type AlertRulePatch,
+  AlertRuleInput as AlertRuleInputSchema,
+} from '../../../shared/contract/alerts'
+import { ApiError } from '../../../shared/errors'
+import { JsonStore } from '../base/json-store'
+import type { Logger } from '../base/logger'
+
+/** A rule as stored in `<dataDir>/alerts.json`: like AlertRule, with the webhook token. */
+export const StoredRule = z.object({
+  id: z.string(),
+  name: z.string(),
+  enabled: z.boolean(),
+  target: AlertTarget,
+  condition: AlertCondition,
+  forMinutes: z.number(),
+  quietHours: QuietHours.nullable(),
+  actions: z.object({
+    notify: z.boolean(),
+    mqtt: z.boolean(),
+    webhook: z.object({ url: z.string(), token: z.string().nullable() }).nullable(),
+  }),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+})
+export type StoredRule = z.infer<typeof StoredRule>
+
+const RulesFile = z.object({ rules: z.array(StoredRule) })
+
+export const MAX_RULES = 500
+
+/** The UI's view: the token is replaced by whether one is set. */
+export function toView(rule: StoredRule): AlertRule {
+  const { webhook } = rule.actions
+  return {
+    ...rule,
+    actions: {
+      ...rule.actions,
+      webhook: webhook === null ? null : { url: webhook.url, hasToken: webhook.token !== null },
+    },
+  }
+}
+
+/** `Too hot (living room)!` → `too-hot-living-room`; unique among `taken`. */
+export function slugFor(name: string, taken: ReadonlySet<string>): string {
+  const base =
+    name
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40)
+      .replace(/-+$/, '') || 'rule'
+  if (!taken.has(base)) return base
+  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`
+}
+
+type Listener = (rules: readonly StoredRule[]) => void
+
+/** Alert rules in lowdb (atomic writes, versioned, a corrupt file is set aside). */
+export class RuleStore {
+  private readonly store: JsonStore<typeof RulesFile>
+  private readonly listeners = new Set<Listener>()
+
+  constructor(
+    dataDir: string,
+    logger: Logger,
+    private readonly now: () => number,
+  ) {
+    this.store = new JsonStore({
+      file: join(dataDir, 'alerts.json'),
+      schema: RulesFile,
+      version: 1,
+      defaults: () => ({ rules: [] }),
+      logger,
+      now,
+    })
+  }
+
+  get warnings(): readonly string[] {
+    return this.store.warnings
+  }
+
+  async load(): Promise<void> {
+    await this.store.load()
+  }
+
+  list(): readonly StoredRule[] {
+    return this.store.data.rules
+  }
+
+  get(id: string): StoredRule {
+    const rule = this.store.data.rules.find((r) => r.id === id)
+    if (!rule) throw new ApiError('NOT_FOUND', `No alert rule "${id}".`)
+    return rule
+  }
+
+  async create(input: AlertRuleInput): Promise<StoredRule> {
+    const rules = this.store.data.rules
+    if (rules.length >= MAX_RULES) throw new ApiError('CONFLICT', `At most ${MAX_RULES} rules.`)
+    const parsed = AlertRuleInputSchema.parse(input)
+    const now = this.now()
+    const webhook = parsed.actions.webhook
+    const rule: StoredRule = {
+      id: slugFor(parsed.name, new Set(rules.map((r) => r.id))),
+      name: parsed.name,
+      enabled: parsed.enabled,
+      target: parsed.target,
+      condition: parsed.condition,
+      forMinutes: parsed.forMinutes,
+      quietHours: parsed.quietHours,
+      actions: {
+        notify: parsed.actions.notify,
+        mqtt: parsed.actions.mqtt,
+        webhook: webhook === null ? null : { url: webhook.url, token: webhook.token ?? null },
+      },
+      createdAt: now,
+      updatedAt: now,
+    }
+    await this.save([...rules, rule])
+    return rule
+  }
+
+  /** Applies a patch; a webhook token left out is kept, null removes it. */
+  async update(patch: AlertRulePatch): Promise<{ before: StoredRule; after: StoredRule }> {
+    const before = this.get(patch.id)
+    const actions = patch.actions
+    let webhook = before.actions.webhook
+    if (actions) {
+      const next = actions.webhook
+      webhook =
+        next === null
+          ? null
+          : {
+              url: next.url,
+              token:
+                next.token === undefined ? (before.actions.webhook?.token ?? null) : next.token,
+            }
+    }
+    const after: StoredRule = {
+      ...before,
+      name: patch.name ?? before.name,
+      enabled: patch.enabled ?? before.enabled,
+      target: patch.target ?? before.target,
+      condition: patch.condition ?? before.condition,
+      forMinutes: patch.forMinutes ?? before.forMinutes,
+      quietHours: patch.quietHours === undefined ? before.quietHours : patch.quietHours,
+      actions: actions ? { notify: actions.notify, mqtt: actions.mqtt, webhook } : before.actions,
+      updatedAt: this.now(),
+    }
+    await this.save(this.store.data.rules.map((r) => (r.id === patch.id ? after : r)))
+    return { before, after }
+  }
+
+  async delete(id: string): Promise<StoredRule> {
+    const rule = this.get(id)
+    await this.save(this.store.data.rules.filter((r) => r.id !== id))
+    return rule
+  }
+
+  onChange(listener: Listener): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  private async save(rules: StoredRule[]): Promise<void> {
+    await this.store.replace({ rules })
+    for (const listener of this.listeners) listener(rules)
+  }
+}

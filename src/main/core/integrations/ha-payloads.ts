@@ -1,0 +1,101 @@
+/**
+ * Home Assistant MQTT discovery configs for our devices (HA docs: "MQTT" → "MQTT Discovery",
+ * and "MQTT Sensor" for the config variables). Topic:
+ *   <discovery_prefix>/sensor/<node_id>/<object_id>/config
+ * Payload: an MQTT sensor whose state is read from our telemetry JSON, whose availability
+ * is our retained status topic (birth `online`, Last Will `offline`), tied to one HA device
+ * per board via `device.identifiers`.
+ */
+import type { Device } from '../../../shared/contract/devices'
+import { ourTopics } from '../../../shared/topics'
+
+export const APP_NAME = 'ESP32 IoT Control Center'
+
+/** What HA calls each metric: device_class and unit are from HA's sensor device classes. */
+const ENTITIES = {
+  temperature: { name: 'Temperature', deviceClass: 'temperature', unit: '°C', precision: 1 },
+  humidity: { name: 'Humidity', deviceClass: 'humidity', unit: '%', precision: 0 },
+} as const
+export type HaMetric = keyof typeof ENTITIES
+export const HA_METRICS = Object.keys(ENTITIES) as HaMetric[]
+
+export interface DiscoveryMessage {
+  topic: string
+  payload: Record<string, unknown>
+}
+
+/** node_id and object_id may only use [a-zA-Z0-9_-] (HA docs, discovery topic format). */
+export function haNodeId(deviceId: string): string {
+  return deviceId.replace(/[^A-Za-z0-9_-]/g, '_')
+}
+
+export function discoveryTopic(
+  discoveryPrefix: string,
+  deviceId: string,
+  metric: HaMetric,
+): string {
+  return `${discoveryPrefix}/sensor/${haNodeId(deviceId)}/${metric}/config`
+}
+
+/** Why a device gets no discovery config, or null when it gets one. */
+export function skipReason(device: Device): string | null {
+  switch (device.format) {
+    case 'ours':
+      break
+    case 'tasmota':
+      return 'Tasmota devices have their own Home Assistant integration'
+    case 'homeassistant':
+      return 'already announced to Home Assistant by itself'
+    default:
+      return 'has no status topic of ours; add it to Home Assistant as an MQTT sensor by hand'
+  }
+  if (!HA_METRICS.some((m) => device.latest[m] !== undefined)) {
+    return 'no temperature or humidity readings yet'
+  }
+  return null
+}
+
+function deviceBlock(device: Device): Record<string, unknown> {
+  const model = [device.info.chip ?? 'ESP32', device.info.sensor].filter(Boolean).join(' + ')
+  const block: Record<string, unknown> = {
+    identifiers: [`iotcc_${device.id}`],
+    name: device.name,
+    manufacturer: 'Espressif',
+    model,
+  }
+  if (device.info.fw) block.sw_version = device.info.fw
+  if (device.info.mac) block.connections = [['mac', device.info.mac.toLowerCase()]]
+  if (device.location) block.suggested_area = device.location
+  return block
+}
+
+/** The discovery messages for one device (empty when skipReason says so). */
+export function discoveryMessages(
+  device: Device,
+  options: { discoveryPrefix: string; prefix: string; appVersion: string },
+): DiscoveryMessage[] {
+  if (skipReason(device) !== null) return []
+  const topics = ourTopics(options.prefix, device.id)
+  return HA_METRICS.filter((m) => device.latest[m] !== undefined).map((metric) => {
+    const e = ENTITIES[metric]
+    return {
+      topic: discoveryTopic(options.discoveryPrefix, device.id, metric),
+      payload: {
+        name: e.name,
+        unique_id: `iotcc_${haNodeId(device.id)}_${metric}`,
+        state_topic: topics.telemetry,
+        value_template: `{{ value_json.${metric} }}`,
+        device_class: e.deviceClass,
+        unit_of_measurement: e.unit,
+        state_class: 'measurement',
+        suggested_display_precision: e.precision,
+        availability_topic: topics.status,
+        payload_available: 'online',
+        payload_not_available: 'offline',
+        qos: 1,
+        device: deviceBlock(device),
+        origin: { name: APP_NAME, sw_version: options.appVersion },
+      },
+    }
+  })
+}

@@ -1,0 +1,117 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+
+/** A port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
+
+/**
+ * A real InfluxDB 1.x (Debian package `influxdb`, /usr/bin/influxd) in a temp folder, on
+ * free ports, with reporting, monitoring and logging off so it starts in well under a second.
+ * `stop()` then `start()` restarts it on the same data and port (for outage tests).
+ */
+export class Influxd {
+  private child: ChildProcess | null = null
+  readonly url: string
+  private readonly config: string
+
+  private constructor(
+    private readonly dir: string,
+    readonly httpPort: number,
+    rpcPort: number,
+  ) {
+    this.url = `http://127.0.0.1:${httpPort}`
+    this.config = [
+      'reporting-disabled = true',
+      `bind-address = "127.0.0.1:${rpcPort}"`,
+      '[meta]',
+      `  dir = "${join(dir, 'meta')}"`,
+      '  logging-enabled = false',
+      '[data]',
+      `  dir = "${join(dir, 'data')}"`,
+      `  wal-dir = "${join(dir, 'wal')}"`,
+      '  query-log-enabled = false',
+      '[monitor]',
+      '  store-enabled = false',
+      '[subscriber]',
+      '  enabled = false',
+      '[continuous_queries]',
+      '  enabled = false',
+      '[http]',
+      `  bind-address = "127.0.0.1:${httpPort}"`,
+      '  log-enabled = false',
+      '  pprof-enabled = false',
+      '[logging]',
+      '  level = "error"',
+      '  suppress-logo = true',
+      '',
+    ].join('\n')
+  }
+
+  static async create(dir: string): Promise<Influxd> {
+    await mkdir(dir, { recursive: true })
+    const server = new Influxd(dir, await freePort(), await freePort())
+    await writeFile(join(dir, 'influxdb.conf'), server.config)
+    return server
+  }
+
+  async start(): Promise<void> {
+    const child = spawn('/usr/bin/influxd', ['run', '-config', join(this.dir, 'influxdb.conf')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
+    let stderr = ''
+    child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)))
+    this.child = child
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code) => reject(new Error(`influxd exited (${code}): ${stderr}`))),
+    )
+    const deadline = Date.now() + 20_000
+    const ready = (async () => {
+      while (Date.now() < deadline) {
+        try {
+          const res = await fetch(`${this.url}/ping`)
+          if (res.status === 204) return
+        } catch {
+          // not listening yet
+        }
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      throw new Error(`influxd did not answer /ping within 20 s: ${stderr}`)
+    })()
+    await Promise.race([ready, exited])
+  }
+
+  /** SIGTERM and wait for the exit: an orderly shutdown that flushes its WAL. */
+  async stop(): Promise<void> {
+    const child = this.child
+    if (!child || child.exitCode !== null) return
+    this.child = null
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve())
+      child.kill('SIGTERM')
+    })
+  }
+
+  async query(db: string, q: string): Promise<unknown> {
+    const res = await fetch(`${this.url}/query?${new URLSearchParams({ db, q })}`)
+    return res.json()
+  }
+
+  /** `SELECT count(field) FROM measurement` → the number, 0 when there is no data. */
+  async count(db: string, measurement: string, field: string): Promise<number> {
+    const json = (await this.query(db, `SELECT count("${field}") FROM "${measurement}"`)) as {
+      results: { series?: { values: [string, number][] }[] }[]
+    }
+    return json.results[0]?.series?.[0]?.values[0]?.[1] ?? 0
+  }
+}
