@@ -4,7 +4,7 @@
  *   2. `tele/<t>/SENSOR|LWT|STATE|INFO1|INFO2`      Tasmota
  *   3. `homeassistant/<component>/…/config`        HA discovery (learns mappings)
  *   4. topics a learned HA config named            HA state / availability
- *   5. `cmnd/…`, `$…`                              commands and broker topics: ignored
+ *   5. `cmnd/…`, `$…`, `<prefix>/alerts/…`, `homeassistant/status`: ignored
  *   6. any other topic: the seed's `temp:21,hum:40`, a flat JSON object, a bare number,
  *      or `online`/`offline` on `<topic>/status|availability|LWT`
  * Size and UTF-8 are checked before any of that; a last-resort catch turns a parser bug
@@ -58,6 +58,11 @@ function parseUnsafe(
   context: ParseContext,
 ): ParseOutcome {
   if (topic.startsWith('$')) return ignored('broker system topic')
+  // The app's own alert state and Home Assistant's birth message are not devices.
+  if (topic.startsWith(`${context.prefix}/alerts/`))
+    return ignored('alert state published by this app')
+  if (topic === `${context.haPrefix ?? 'homeassistant'}/status`)
+    return ignored('Home Assistant status')
   const decoded = decodeText(payload)
   if (!decoded.ok) return unparsed(decoded.reason, decoded.detail)
   const text = decoded.text

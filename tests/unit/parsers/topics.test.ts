@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { HaRegistry } from '../../../src/shared/parsers/ha-registry'
+import { parseMessage } from '../../../src/shared/parsers/parse-message'
 import {
   appSubscriptions,
   deviceIdFromTopic,
@@ -84,5 +86,28 @@ describe('topic conventions', () => {
 
   it('subscribes to everything and lets the parsers decide', () => {
     expect(appSubscriptions()).toEqual(['#'])
+  })
+})
+
+describe('topics the app itself or Home Assistant publishes', () => {
+  it('are ignored rather than turned into devices', () => {
+    const context = { prefix: 'iot', ha: new HaRegistry() }
+    const bytes = (s: string) => new TextEncoder().encode(s)
+    expect(
+      parseMessage(
+        {
+          topic: 'iot/alerts/too-hot',
+          payload: bytes('{"state":"firing","value":31}'),
+          receivedAt: 0,
+        },
+        context,
+      ).kind,
+    ).toBe('ignored')
+    expect(
+      parseMessage(
+        { topic: 'homeassistant/status', payload: bytes('online'), receivedAt: 0 },
+        context,
+      ).kind,
+    ).toBe('ignored')
   })
 })
