@@ -4,11 +4,12 @@
  */
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Notification, session, shell } from 'electron'
 import { version } from '../../package.json'
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../shared/api'
 import { createCore, type Core } from './core/create-core'
 import { createLogger } from './core/base/logger'
+import type { FileDialogs } from './core/integrations/file-dialogs'
 import { CONTENT_SECURITY_POLICY } from './server/web-server'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
@@ -67,9 +68,43 @@ function lockDown(): void {
   })
 }
 
+/** Native save/open dialogs for export and backup; null when the person cancels. */
+const dialogs: FileDialogs = {
+  async saveFile({ title, defaultName, filters }) {
+    const options = { title, defaultPath: defaultName, filters }
+    const result = window
+      ? await dialog.showSaveDialog(window, options)
+      : await dialog.showSaveDialog(options)
+    return result.canceled || !result.filePath ? null : result.filePath
+  },
+  async openFile({ title, filters }) {
+    const options = { title, filters, properties: ['openFile' as const] }
+    const result = window
+      ? await dialog.showOpenDialog(window, options)
+      : await dialog.showOpenDialog(options)
+    return result.canceled ? null : (result.filePaths[0] ?? null)
+  },
+}
+
+function notifyAlerts(running: Core): void {
+  const show = (notice: { notify: boolean; title: string; body: string }): void => {
+    if (notice.notify && Notification.isSupported())
+      new Notification({ title: notice.title, body: notice.body }).show()
+  }
+  running.events.on('alert.fired', show)
+  running.events.on('alert.cleared', show)
+}
+
 async function start(): Promise<void> {
   lockDown()
-  core = await createCore({ dataDir: app.getPath('userData'), shell: 'electron', version, logger })
+  core = await createCore({
+    dataDir: app.getPath('userData'),
+    shell: 'electron',
+    version,
+    logger,
+    dialogs,
+  })
+  notifyAlerts(core)
   ipcMain.handle(IPC_CALL_CHANNEL, (event, method: unknown, params: unknown) => {
     if (!event.senderFrame || !isOwnPage(event.senderFrame.url)) {
       return {

@@ -7,9 +7,12 @@ import type { Logger } from '../core/base/logger'
 import { isAllowedOrigin, isAuthorized, TOKEN_COOKIE } from './auth'
 import { eventNotification, handleJsonRpcMessage, MAX_MESSAGE_BYTES } from './json-rpc'
 import { readStaticFile } from './static-files'
+import { serveExport } from '../core/export/http-export'
+
+const EXPORT_PATH = /^\/export\.(csv|json)$/
 
 export interface WebServerOptions {
-  core: Pick<Core, 'call' | 'events'>
+  core: Pick<Core, 'call' | 'events'> & { integrations?: Pick<Core['integrations'], 'exporter'> }
   staticDir: string
   host: string
   port: number
@@ -126,6 +129,13 @@ export class WebServer {
       res
         .writeHead(401, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' })
         .end('Unauthorized: open the address printed by `npm run serve` (it ends in ?token=…).\n')
+      return
+    }
+    const exporter = this.options.core.integrations?.exporter
+    const exportMatch = EXPORT_PATH.exec(url.pathname)
+    if (exportMatch && exporter) {
+      // Streamed from SQLite: a year of readings never sits in memory.
+      await serveExport(exportMatch[1]!, url.searchParams, res, exporter, this.options.logger)
       return
     }
     const file = await readStaticFile(this.options.staticDir, url.pathname)
