@@ -15,6 +15,7 @@ export default defineConfig({
         input: {
           index: resolve('src/main/index.ts'),
           serve: resolve('src/main/serve.ts'),
+          simulate: resolve('src/main/simulate.ts'),
         },
       },
     },

@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url'
 import { version } from '../../package.json'
-import { createCore } from './core/create-core'
+import { createCore, type Core } from './core/create-core'
 import { createLogger } from './core/base/logger'
 import { parseServeOptions, SERVE_USAGE } from './server/serve-options'
 import { WebServer } from './server/web-server'
@@ -22,7 +22,13 @@ async function main(): Promise<void> {
     return
   }
   const logger = createLogger({ level: process.env.IOTCC_LOG === 'debug' ? 'debug' : 'info' })
-  const core = await createCore({ dataDir: options.dataDir, shell: 'web', version, logger })
+  const core = await createCore({
+    dataDir: options.dataDir,
+    shell: 'web',
+    version,
+    logger,
+    mqtt: options.mqtt,
+  })
   const staticDir = fileURLToPath(new URL('../renderer', import.meta.url))
   const server = new WebServer({ core, staticDir, ...options, logger: logger.child('web') })
   let address
@@ -39,6 +45,7 @@ async function main(): Promise<void> {
     process.exit(1)
   }
   process.stdout.write(`Web UI: ${address.url}\n`)
+  for (const line of brokerLines(core)) process.stdout.write(`${line}\n`)
   for (const warning of core.settings.warnings) process.stdout.write(`Warning: ${warning}\n`)
 
   let stopping = false
@@ -52,6 +59,27 @@ async function main(): Promise<void> {
   }
   process.on('SIGINT', () => void stop('SIGINT'))
   process.on('SIGTERM', () => void stop('SIGTERM'))
+}
+
+/** `MQTT broker: mqtt://HOST:PORT` (what local tools use) plus the addresses devices on the LAN use. */
+function brokerLines(core: Core): string[] {
+  const broker = core.mqtt.broker
+  const lines = core.mqtt.warnings.map((warning) => `Warning: ${warning}`)
+  if (!broker?.running) return lines
+  const status = broker.status()
+  lines.push(`MQTT broker: ${broker.localUrl}`)
+  const tcp = status.listeners.find((l) => l.kind === 'tcp')
+  if (tcp && (tcp.host === '0.0.0.0' || tcp.host === '::')) {
+    for (const ip of status.lanAddresses)
+      lines.push(`  devices on the LAN: mqtt://${ip}:${tcp.port}`)
+  }
+  for (const l of status.listeners.filter((l) => l.kind !== 'tcp')) {
+    lines.push(
+      `  ${l.kind === 'ws' ? 'WebSocket' : 'TLS'}: ${l.kind === 'ws' ? 'ws' : 'mqtts'}://${l.host}:${l.port}`,
+    )
+  }
+  if (status.anonymousLoopback) lines.push('  anonymous clients allowed from 127.0.0.1')
+  return lines
 }
 
 void main()

@@ -8,6 +8,13 @@ export interface ServeOptions {
   port: number
   dataDir: string
   token: string
+  /** MQTT flags; undefined fields fall back to the saved settings. */
+  mqtt: {
+    brokerEnabled?: boolean
+    brokerPort?: number
+    anonymousLoopback?: boolean
+    externalUrl?: string
+  }
 }
 
 export const SERVE_USAGE = `Usage: npm run serve -- [options]
@@ -16,6 +23,11 @@ export const SERVE_USAGE = `Usage: npm run serve -- [options]
   --port N           HTTP port (default 5180; 0 = any free port)
   --data-dir DIR     where settings, devices and readings live
   --token TOKEN      access token (default: $IOTCC_TOKEN or a random one)
+  --broker-port N    embedded MQTT broker TCP port (default from settings, 1883; 0 = any free port)
+  --no-broker        don't run the embedded broker (use --mqtt-url for an external one)
+  --mqtt-url URL     also connect to this broker, e.g. mqtt://user:pass@192.168.1.10:1883
+  --anonymous-loopback
+                     let clients on 127.0.0.1 connect to the embedded broker without a password
   --help             show this help
 `
 
@@ -46,6 +58,10 @@ export function parseServeOptions(
       port: { type: 'string' },
       'data-dir': { type: 'string' },
       token: { type: 'string' },
+      'broker-port': { type: 'string' },
+      'no-broker': { type: 'boolean' },
+      'mqtt-url': { type: 'string' },
+      'anonymous-loopback': { type: 'boolean' },
       help: { type: 'boolean' },
     },
   })
@@ -57,5 +73,32 @@ export function parseServeOptions(
     port: parsePort(values.port, 5180, '--port'),
     dataDir: values['data-dir'] ?? defaultDataDir(env),
     token,
+    mqtt: parseMqttFlags(values),
+  }
+}
+
+function parseMqttFlags(values: {
+  'broker-port'?: string
+  'no-broker'?: boolean
+  'mqtt-url'?: string
+  'anonymous-loopback'?: boolean
+}): ServeOptions['mqtt'] {
+  const url = values['mqtt-url']
+  if (url !== undefined && !/^(mqtts?|wss?):\/\/[^/\s]+/.test(url)) {
+    throw new Error(
+      `--mqtt-url must look like mqtt://host:1883 (or mqtts://, ws://, wss://), got "${url}".`,
+    )
+  }
+  if (values['no-broker'] && values['broker-port'] !== undefined) {
+    throw new Error('--broker-port and --no-broker contradict each other.')
+  }
+  return {
+    brokerEnabled: values['no-broker'] ? false : undefined,
+    brokerPort:
+      values['broker-port'] === undefined
+        ? undefined
+        : parsePort(values['broker-port'], 1883, '--broker-port'),
+    anonymousLoopback: values['anonymous-loopback'] ? true : undefined,
+    externalUrl: url,
   }
 }

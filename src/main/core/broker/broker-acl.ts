@@ -1,0 +1,33 @@
+import type { Identity } from './credential-store'
+
+/**
+ * Who may publish or subscribe where on the embedded broker (DESIGN.md "Security model").
+ * The app's client and loopback tools (when allowed) see everything; a device only its own
+ * `<prefix>/<id>/…` subtree, so a stolen device password can't impersonate other devices
+ * or read their commands.
+ */
+export function mayPublish(identity: Identity, topic: string, prefix: string): boolean {
+  if (identity.kind !== 'device') return true
+  return topic.startsWith(deviceRoot(prefix, identity.deviceId))
+}
+
+/**
+ * A device's filter must start with its own root: wildcards are then confined below it
+ * (MQTT 3.1.1 §4.7.1). `#` alone, `+/…` and `$SYS/…` are refused.
+ */
+export function maySubscribe(identity: Identity, filter: string, prefix: string): boolean {
+  if (identity.kind !== 'device') return true
+  const root = deviceRoot(prefix, identity.deviceId)
+  return filter.startsWith(root) || filter === root.slice(0, -1)
+}
+
+export function deviceRoot(prefix: string, deviceId: string): string {
+  return `${prefix}/${deviceId}/`
+}
+
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 (`::ffff:127.0.0.1`). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (!address) return false
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address
+  return v4.startsWith('127.') || address === '::1'
+}

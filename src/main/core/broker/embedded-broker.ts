@@ -1,0 +1,241 @@
+import { join } from 'node:path'
+import type { Socket } from 'node:net'
+import { Aedes, type AuthenticateError, type Client } from 'aedes'
+import type { BrokerStats, BrokerStatus } from '../../../shared/contract/broker'
+import type { Clock, Timer } from '../base/clock'
+import type { Logger } from '../base/logger'
+import { isLoopbackAddress, mayPublish, maySubscribe } from './broker-acl'
+import { ensureBrokerTls, type BrokerTlsFiles } from './broker-certs'
+import {
+  openTcpListener,
+  openTlsListener,
+  openWsListener,
+  type OpenListener,
+} from './broker-listeners'
+import type { CredentialStore, Identity } from './credential-store'
+import { lanAddresses } from './lan-addresses'
+import { SqlitePersistence } from './persistence/sqlite-persistence'
+
+export interface EmbeddedBrokerConfig {
+  port: number
+  bindHost: string
+  wsPort: number | null
+  tls: { enabled: boolean; port: number }
+  allowAnonymousLoopback: boolean
+}
+
+export interface EmbeddedBrokerOptions {
+  dataDir: string
+  config: EmbeddedBrokerConfig
+  credentials: CredentialStore
+  /** Topic prefix of our devices (settings.devices.prefix), read on every check. */
+  prefix: () => string
+  clock: Clock
+  logger: Logger
+  /** Shorter in tests; aedes' default is one minute. */
+  heartbeatIntervalMs?: number
+}
+
+type StatsListener = (stats: BrokerStats) => void
+
+/** MQTT 3.1.1 §3.2.2.3 CONNACK return codes. */
+const BAD_CREDENTIALS = 4
+const NOT_AUTHORIZED = 5
+
+/**
+ * The broker built into the app (aedes): TCP for devices, optional WebSocket and TLS,
+ * every client authenticated (anonymous only from loopback, when allowed), devices
+ * confined to their own topics, sessions and retained messages kept in SQLite.
+ */
+export class EmbeddedBroker {
+  private aedes?: Aedes
+  private persistence?: SqlitePersistence
+  private listeners: OpenListener[] = []
+  private readonly identities = new WeakMap<Client, Identity>()
+  private readonly statsListeners = new Set<StatsListener>()
+  private readonly warnings: string[] = []
+  private tls?: BrokerTlsFiles
+  private startedAt = 0
+  private counts = { in: 0, out: 0 }
+  private rates = { in: 0, out: 0 }
+  private timer?: Timer
+
+  constructor(private readonly options: EmbeddedBrokerOptions) {}
+
+  async start(): Promise<void> {
+    const { config, dataDir, clock, logger } = this.options
+    this.persistence = new SqlitePersistence(join(dataDir, 'broker-sessions.db'))
+    const aedes = await Aedes.createBroker({
+      persistence: this.persistence,
+      heartbeatInterval: this.options.heartbeatIntervalMs ?? 60_000,
+      authenticate: (client, username, password, done) =>
+        void this.authenticate(client, username, password, done),
+      authorizePublish: (client, packet, done) => done(this.publishRefusal(client, packet.topic)),
+      authorizeSubscribe: (client, sub, done) => {
+        const identity = this.identities.get(client)
+        const allowed =
+          identity !== undefined && maySubscribe(identity, sub.topic, this.options.prefix())
+        if (!allowed) logger.warn('subscription refused', { clientId: client.id, topic: sub.topic })
+        // A null subscription is answered with SUBACK 0x80 (failure), §3.9.3.
+        done(null, allowed ? sub : null)
+      },
+      authorizeForward: (_client, packet) => {
+        this.counts.out++
+        return packet
+      },
+    })
+    this.aedes = aedes
+    aedes.on('publish', (_packet, client) => {
+      if (client) this.counts.in++
+    })
+    aedes.on('clientError', (client, error) =>
+      logger.debug('client error', { clientId: client.id, error }),
+    )
+    const handle = (
+      stream: Parameters<Aedes['handle']>[0],
+      req?: Parameters<Aedes['handle']>[1],
+    ): void => {
+      aedes.handle(stream, req)
+    }
+    try {
+      this.listeners.push(await openTcpListener(handle, config.bindHost, config.port))
+      if (config.wsPort !== null)
+        this.listeners.push(await openWsListener(handle, config.bindHost, config.wsPort))
+      if (config.tls.enabled) {
+        const tls = this.ensureTls()
+        this.listeners.push(await openTlsListener(handle, config.bindHost, config.tls.port, tls))
+      }
+    } catch (error) {
+      await this.close()
+      throw error
+    }
+    for (const listener of this.listeners) {
+      if (listener.warning) {
+        this.warnings.push(listener.warning)
+        logger.warn(listener.warning)
+      }
+      logger.info('listening', { ...listener.info })
+    }
+    this.startedAt = clock.now()
+    this.timer = clock.setInterval(() => this.tick(), 1000)
+    ;(this.timer as { unref?: () => void }).unref?.()
+  }
+
+  /** Port of the plain TCP listener (after any fallback). */
+  get tcpPort(): number {
+    const tcp = this.listeners.find((l) => l.info.kind === 'tcp')
+    if (!tcp) throw new Error('the embedded broker is not running')
+    return tcp.info.port
+  }
+
+  /** Where the app's own client connects: loopback unless the broker is bound to one address. */
+  get localUrl(): string {
+    const host = this.options.config.bindHost
+    const connectHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
+    return `mqtt://${connectHost.includes(':') ? `[${connectHost}]` : connectHost}:${this.tcpPort}`
+  }
+
+  get running(): boolean {
+    return this.aedes !== undefined && !this.aedes.closed
+  }
+
+  stats(): BrokerStats {
+    return {
+      running: this.running,
+      clientsConnected: this.aedes?.connectedClients ?? 0,
+      msgInPerS: this.rates.in,
+      msgOutPerS: this.rates.out,
+      retainedCount: this.persistence?.retainedCount ?? 0,
+      uptimeS: this.running ? Math.max(0, (this.options.clock.now() - this.startedAt) / 1000) : 0,
+    }
+  }
+
+  status(): BrokerStatus {
+    return {
+      ...this.stats(),
+      listeners: this.listeners.map((l) => l.info),
+      lanAddresses: lanAddresses(),
+      anonymousLoopback: this.options.config.allowAnonymousLoopback,
+      warnings: [...this.warnings],
+    }
+  }
+
+  /** The CA that signs the TLS listener's certificate, created on first use. */
+  ensureTls(): BrokerTlsFiles {
+    this.tls ??= ensureBrokerTls(this.options.dataDir, lanAddresses(), this.options.logger)
+    return this.tls
+  }
+
+  onStats(listener: StatsListener): () => void {
+    this.statsListeners.add(listener)
+    return () => this.statsListeners.delete(listener)
+  }
+
+  async close(): Promise<void> {
+    if (this.timer !== undefined) this.options.clock.clearInterval(this.timer)
+    this.timer = undefined
+    const aedes = this.aedes
+    if (aedes && !aedes.closed) await new Promise<void>((resolve) => aedes.close(() => resolve()))
+    await Promise.all(this.listeners.map((l) => l.close()))
+    this.listeners = []
+    const persistence = this.persistence
+    this.persistence = undefined
+    if (persistence) await persistence.destroy()
+  }
+
+  private tick(): void {
+    this.rates = { in: this.counts.in, out: this.counts.out }
+    this.counts = { in: 0, out: 0 }
+    const stats = this.stats()
+    for (const listener of this.statsListeners) listener(stats)
+  }
+
+  private async authenticate(
+    client: Client,
+    username: string | undefined,
+    password: Buffer | undefined,
+    done: (error: AuthenticateError | null, success: boolean | null) => void,
+  ): Promise<void> {
+    const { config, credentials, logger } = this.options
+    const address = remoteAddress(client)
+    if (!username) {
+      if (config.allowAnonymousLoopback && isLoopbackAddress(address)) {
+        this.identities.set(client, { kind: 'anonymous' })
+        return done(null, true)
+      }
+      logger.info('anonymous client refused', { clientId: client.id, address })
+      return done(
+        refusal(NOT_AUTHORIZED, 'Not authorized: this broker needs a username and password'),
+        false,
+      )
+    }
+    const identity = await credentials
+      .verify(username, password ?? Buffer.alloc(0))
+      .catch(() => null)
+    if (!identity) {
+      logger.info('bad username or password', { clientId: client.id, username, address })
+      return done(refusal(BAD_CREDENTIALS, 'Bad username or password'), false)
+    }
+    this.identities.set(client, identity)
+    done(null, true)
+  }
+
+  /** null = allowed; an Error makes aedes drop the client (MQTT 3.1.1 has no PUBLISH refusal code). */
+  private publishRefusal(client: Client | null, topic: string): Error | null {
+    // aedes' own default: nobody publishes into the broker's $SYS tree (§4.7.2).
+    if (topic.startsWith('$SYS/')) return new Error('$SYS topics are reserved')
+    if (!client) return null
+    const identity = this.identities.get(client)
+    if (identity && mayPublish(identity, topic, this.options.prefix())) return null
+    this.options.logger.warn('publish refused', { clientId: client.id, topic })
+    return new Error(`not authorized to publish to ${topic}`)
+  }
+}
+
+function refusal(returnCode: number, message: string): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode }) as AuthenticateError
+}
+
+function remoteAddress(client: Client): string | undefined {
+  return client.req?.socket.remoteAddress ?? (client.conn as Socket).remoteAddress
+}

@@ -1,0 +1,205 @@
+import type { EventPayload } from '../../../shared/api'
+import type { Settings } from '../../../shared/contract/settings'
+import type { MqttMessage } from '../../../shared/mqtt-message'
+import type { Clock } from '../base/clock'
+import type { Logger } from '../base/logger'
+import { EmbeddedBroker, type EmbeddedBrokerConfig } from '../broker/embedded-broker'
+import { APP_USERNAME, CredentialStore } from '../broker/credential-store'
+import { Simulator } from '../simulator/simulator'
+import { CommandService } from './command-service'
+import { ConnectionManager } from './connection-manager'
+import type { Backoff } from './mqtt-connection'
+import { TopicExplorer } from './topic-explorer'
+
+/** Command-line overrides (web mode flags); they win over settings and are not saved. */
+export interface MqttOverrides {
+  /** false = no embedded broker (`--no-broker`). */
+  brokerEnabled?: boolean
+  /** `--broker-port N` (0 = any free port). */
+  brokerPort?: number
+  /** `--anonymous-loopback`. */
+  anonymousLoopback?: boolean
+  /** `--mqtt-url URL`: an external broker used for this run. */
+  externalUrl?: string
+}
+
+export interface MqttCoreOptions {
+  dataDir: string
+  clock: Clock
+  logger: Logger
+  settings: () => Settings
+  /** Every message the app's clients receive (→ ingestion). */
+  onMessage: (message: MqttMessage) => void
+  emit: <E extends 'broker.stats' | 'connection.changed' | 'topics.updated'>(
+    event: E,
+    payload: EventPayload<E>,
+  ) => void
+  overrides?: MqttOverrides
+  /** Test knobs. */
+  backoff?: Backoff
+  keepaliveS?: number
+}
+
+/**
+ * The MQTT side of the core: embedded broker, device credentials, the app's connections,
+ * the topic explorer, device commands and the simulator. create-core wires it in and
+ * routes every received message to ingestion.
+ */
+export class MqttCore {
+  readonly credentials: CredentialStore
+  readonly connections: ConnectionManager
+  readonly topics: TopicExplorer
+  readonly commands: CommandService
+  readonly simulator: Simulator
+  broker?: EmbeddedBroker
+  private brokerWarnings: string[] = []
+  private appliedConfig = ''
+  private reconfiguring: Promise<void> = Promise.resolve()
+
+  constructor(private readonly options: MqttCoreOptions) {
+    const { dataDir, clock, logger, emit } = options
+    const prefix = (): string => options.settings().devices.prefix
+    this.credentials = new CredentialStore(dataDir, clock, logger.child('credentials'))
+    this.topics = new TopicExplorer({ clock, onUpdated: (batch) => emit('topics.updated', batch) })
+    this.connections = new ConnectionManager({
+      dataDir,
+      clock,
+      logger: logger.child('connections'),
+      backoff: options.backoff,
+      keepaliveS: options.keepaliveS,
+      onChanged: (connection) => emit('connection.changed', connection),
+      onMessage: (message) => this.receive(message),
+    })
+    this.commands = new CommandService({
+      connections: this.connections,
+      sourceOf: (topic) => this.topics.sourceOf(topic),
+      prefix,
+      clock,
+      logger: logger.child('commands'),
+    })
+    this.simulator = new Simulator({
+      prefix,
+      clock,
+      logger: logger.child('simulator'),
+      keepaliveS: options.keepaliveS,
+      target: () =>
+        this.broker?.running
+          ? {
+              url: this.broker.localUrl,
+              credentials: (id) => this.credentials.issueEphemeral(id),
+              release: (username) => this.credentials.revokeEphemeral(username),
+            }
+          : null,
+    })
+  }
+
+  /** Loads stores, starts the embedded broker (unless off) and connects the app's clients. */
+  async start(): Promise<void> {
+    await this.credentials.load()
+    await this.connections.load()
+    await this.startBroker()
+    const url = this.options.overrides?.externalUrl
+    if (url) {
+      // Credentials, if any, ride in the URL (mqtt://user:pass@host:port).
+      this.connections.addTransient({
+        name: 'Command line',
+        url,
+        protocolVersion: 4,
+        clean: false,
+        subscriptions: [{ topic: '#', qos: 1 }],
+        rejectUnauthorized: true,
+        enabled: true,
+      })
+    }
+  }
+
+  get warnings(): string[] {
+    return [...this.brokerWarnings]
+  }
+
+  /**
+   * Applies changed broker settings (port, bind address, WebSocket, TLS, loopback
+   * anonymity, on/off) by restarting the embedded broker; the app's client reconnects
+   * to it with the same persistent session. Command-line overrides keep winning.
+   */
+  async applySettings(): Promise<void> {
+    const next = JSON.stringify(this.brokerConfig())
+    if (next === this.appliedConfig) return
+    this.reconfiguring = this.reconfiguring.then(async () => {
+      await this.stopBroker()
+      await this.startBroker()
+    })
+    await this.reconfiguring
+  }
+
+  private brokerConfig(): EmbeddedBrokerConfig | null {
+    const overrides = this.options.overrides ?? {}
+    const settings = this.options.settings().broker
+    if (!(overrides.brokerEnabled ?? settings.embedded)) return null
+    return {
+      port: overrides.brokerPort ?? settings.port,
+      bindHost: settings.bindHost,
+      wsPort: settings.wsPort,
+      tls: settings.tls,
+      allowAnonymousLoopback: overrides.anonymousLoopback ?? settings.allowAnonymousLoopback,
+    }
+  }
+
+  private async startBroker(): Promise<void> {
+    const { logger } = this.options
+    const config = this.brokerConfig()
+    this.appliedConfig = JSON.stringify(config)
+    this.brokerWarnings = []
+    if (!config) return
+    const broker = new EmbeddedBroker({
+      dataDir: this.options.dataDir,
+      clock: this.options.clock,
+      logger: logger.child('broker'),
+      config,
+      credentials: this.credentials,
+      prefix: () => this.options.settings().devices.prefix,
+    })
+    try {
+      await broker.start()
+      this.broker = broker
+      broker.onStats((stats) => this.options.emit('broker.stats', stats))
+      this.brokerWarnings.push(...broker.status().warnings)
+      await this.connections.attachEmbedded(broker.localUrl, {
+        username: APP_USERNAME,
+        password: this.credentials.appPassword,
+      })
+    } catch (error) {
+      const message = `The embedded MQTT broker could not start: ${(error as Error).message}`
+      logger.error(message)
+      this.brokerWarnings.push(message)
+    }
+  }
+
+  private async stopBroker(): Promise<void> {
+    await this.simulator.stop()
+    await this.connections.detachEmbedded()
+    await this.broker?.close()
+    this.broker = undefined
+  }
+
+  /** For provisioning: a device's broker account (username, password shown only now). */
+  async issueDeviceCredentials(deviceId: string): Promise<{ username: string; password: string }> {
+    const { username, password } = await this.credentials.issue(deviceId)
+    return { username, password }
+  }
+
+  async close(): Promise<void> {
+    await this.reconfiguring
+    await this.simulator.close()
+    this.commands.close()
+    await this.connections.close()
+    this.topics.close()
+    await this.broker?.close()
+  }
+
+  private receive(message: MqttMessage): void {
+    this.topics.record(message)
+    this.commands.handleMessage(message)
+    this.options.onMessage(message)
+  }
+}

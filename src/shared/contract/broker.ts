@@ -1,0 +1,94 @@
+import { z } from 'zod'
+import { method, NoParams, Ok } from './define'
+
+const Port = z.number().int().min(0).max(65535)
+
+/** One socket the embedded broker accepts MQTT on. */
+export const BrokerListener = z.object({
+  kind: z.enum(['tcp', 'ws', 'tls']),
+  /** Bound address (0.0.0.0 = every interface). */
+  host: z.string(),
+  port: Port,
+  tls: z.boolean(),
+})
+export type BrokerListener = z.infer<typeof BrokerListener>
+
+/** Live numbers of the embedded broker, pushed about once a second. */
+export const BrokerStats = z.object({
+  running: z.boolean(),
+  clientsConnected: z.number().int().min(0),
+  /** PUBLISH packets received from clients per second (last second). */
+  msgInPerS: z.number().min(0),
+  /** PUBLISH packets delivered to subscribers per second (last second). */
+  msgOutPerS: z.number().min(0),
+  retainedCount: z.number().int().min(0),
+  uptimeS: z.number().min(0),
+})
+export type BrokerStats = z.infer<typeof BrokerStats>
+
+export const BrokerStatus = BrokerStats.extend({
+  listeners: z.array(BrokerListener),
+  /** This computer's IPv4 LAN addresses: what a device should use as `mqtt.host`. */
+  lanAddresses: z.array(z.string()),
+  anonymousLoopback: z.boolean(),
+  /** Things the person should know, e.g. "port 1883 was taken, using 40123 instead". */
+  warnings: z.array(z.string()),
+})
+export type BrokerStatus = z.infer<typeof BrokerStatus>
+
+/** A device's broker account as listed: the password is never shown again after issue. */
+export const DeviceCredential = z.object({
+  deviceId: z.string(),
+  username: z.string(),
+  createdAt: z.number().describe('epoch ms'),
+})
+export type DeviceCredential = z.infer<typeof DeviceCredential>
+
+/** Returned once, when issued: the only time the password leaves the app. */
+export const IssuedCredential = DeviceCredential.extend({ password: z.string() })
+export type IssuedCredential = z.infer<typeof IssuedCredential>
+
+const DeviceIdParam = z
+  .object({ deviceId: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only') })
+  .strict()
+
+export const CaCertificate = z.object({
+  pem: z.string(),
+  /** SHA-256 fingerprint, colon-separated hex, to compare on the device side. */
+  fingerprint: z.string(),
+  /** Host names and addresses the broker's certificate is valid for. */
+  serverNames: z.array(z.string()),
+})
+
+export const brokerMethods = {
+  'broker.status': method(
+    NoParams,
+    BrokerStatus,
+    'Listeners, clients, message rates and LAN addresses of the embedded broker.',
+  ),
+  'broker.credentials.list': method(
+    NoParams,
+    z.array(DeviceCredential),
+    'Devices that have a broker account.',
+  ),
+  'broker.credentials.issue': method(
+    DeviceIdParam,
+    IssuedCredential,
+    'Create (or replace) the broker account of a device; the password is returned only now.',
+  ),
+  'broker.credentials.revoke': method(
+    DeviceIdParam,
+    Ok,
+    "Delete a device's broker account; it can no longer connect.",
+  ),
+  'broker.ca': method(
+    NoParams,
+    CaCertificate,
+    "The app's CA certificate (PEM), to copy onto devices for TLS.",
+  ),
+}
+
+export const brokerEvents = {
+  /** Embedded broker numbers, about once a second while it runs. */
+  'broker.stats': BrokerStats,
+}
