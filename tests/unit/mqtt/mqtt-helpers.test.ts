@@ -25,6 +25,19 @@ describe('device ACL', () => {
     }
     expect(maySubscribe({ kind: 'anonymous' }, '#', 'iot')).toBe(true)
   })
+  it("allows a device its provisioned legacy topic and its own Home Assistant discovery configs, nobody else's", () => {
+    const legacy = {
+      kind: 'device',
+      deviceId: 'esp32-a1',
+      legacyTopic: 'home/sensors/temp_hum',
+    } as const
+    expect(mayPublish(legacy, 'home/sensors/temp_hum', 'iot')).toBe(true)
+    expect(mayPublish(legacy, 'home/sensors/other', 'iot')).toBe(false)
+    expect(mayPublish(dev, 'homeassistant/sensor/esp32-a1/temperature/config', 'iot')).toBe(true)
+    expect(mayPublish(dev, 'homeassistant/sensor/esp32-a2/temperature/config', 'iot')).toBe(false)
+    expect(mayPublish(dev, 'homeassistant/sensor/esp32-a1/temperature/state', 'iot')).toBe(false)
+    expect(mayPublish(dev, 'homeassistant/status', 'iot')).toBe(false)
+  })
   it('knows loopback addresses, IPv4-mapped too', () => {
     expect(['127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1'].every(isLoopbackAddress)).toBe(
       true,

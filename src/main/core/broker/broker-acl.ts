@@ -8,7 +8,23 @@ import type { Identity } from './credential-store'
  */
 export function mayPublish(identity: Identity, topic: string, prefix: string): boolean {
   if (identity.kind !== 'device') return true
-  return topic.startsWith(deviceRoot(prefix, identity.deviceId))
+  if (topic.startsWith(deviceRoot(prefix, identity.deviceId))) return true
+  // The firmware's optional extras: the seed-format legacy topic it was provisioned with,
+  // and Home Assistant discovery configs under its own node id
+  // (`homeassistant/<component>/<id>/<object>/config`, firmware/lib/iotfw/ha.py).
+  if (identity.legacyTopic !== undefined && topic === identity.legacyTopic) return true
+  return isOwnDiscoveryTopic(topic, identity.deviceId)
+}
+
+function isOwnDiscoveryTopic(topic: string, deviceId: string): boolean {
+  const levels = topic.split('/')
+  return (
+    levels.length === 5 &&
+    levels[0] === 'homeassistant' &&
+    levels[2] === deviceId &&
+    levels[4] === 'config' &&
+    levels.every((level) => level !== '' && level !== '+' && level !== '#')
+  )
 }
 
 /**

@@ -26,6 +26,8 @@ const StoredCredential = z.object({
   createdAt: z.number(),
   salt: z.string(),
   hash: z.string(),
+  /** The seed-format topic the firmware also publishes to (config `legacy_topic`), if any. */
+  legacyTopic: z.string().optional(),
 })
 const CredentialFile = z.object({ devices: z.array(StoredCredential) })
 type StoredCredential = z.infer<typeof StoredCredential>
@@ -34,7 +36,9 @@ type StoredCredential = z.infer<typeof StoredCredential>
 export const APP_USERNAME = 'iotcc-app'
 
 export type Identity =
-  { kind: 'app' } | { kind: 'device'; deviceId: string } | { kind: 'anonymous' }
+  | { kind: 'app' }
+  | { kind: 'device'; deviceId: string; legacyTopic?: string }
+  | { kind: 'anonymous' }
 
 /**
  * Broker accounts. Devices get a random password once (shown at issue, used by
@@ -78,7 +82,10 @@ export class CredentialStore {
   }
 
   /** Creates or replaces a device's account; the plain password is returned only here. */
-  async issue(deviceId: string): Promise<IssuedCredential> {
+  async issue(
+    deviceId: string,
+    options: { legacyTopic?: string | null } = {},
+  ): Promise<IssuedCredential> {
     if (!isValidDeviceId(deviceId) || deviceId === APP_USERNAME) {
       throw new ApiError('BAD_INPUT', `"${deviceId}" can't be used as a device id.`)
     }
@@ -91,6 +98,7 @@ export class CredentialStore {
       createdAt: this.clock.now(),
       salt: salt.toString('base64'),
       hash: hash.toString('base64'),
+      ...(options.legacyTopic ? { legacyTopic: options.legacyTopic } : {}),
     }
     const others = this.store.data.devices.filter((d) => d.deviceId !== deviceId)
     await this.store.replace({ devices: [...others, entry] })
@@ -134,7 +142,11 @@ export class CredentialStore {
     const hash = await scrypt(password.toString('utf8'), salt, KEY_LENGTH, SCRYPT)
     if (!entry) return null
     return equal(hash, Buffer.from(entry.hash, 'base64'))
-      ? { kind: 'device', deviceId: entry.deviceId }
+      ? {
+          kind: 'device',
+          deviceId: entry.deviceId,
+          ...(entry.legacyTopic ? { legacyTopic: entry.legacyTopic } : {}),
+        }
       : null
   }
 }

@@ -183,8 +183,11 @@ export class MqttCore {
   }
 
   /** For provisioning: a device's broker account (username, password shown only now). */
-  async issueDeviceCredentials(deviceId: string): Promise<{ username: string; password: string }> {
-    const { username, password } = await this.credentials.issue(deviceId)
+  async issueDeviceCredentials(
+    deviceId: string,
+    options: { legacyTopic?: string | null } = {},
+  ): Promise<{ username: string; password: string }> {
+    const { username, password } = await this.credentials.issue(deviceId, options)
     return { username, password }
   }
 
