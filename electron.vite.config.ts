@@ -16,6 +16,7 @@ export default defineConfig({
           index: resolve('src/main/index.ts'),
           serve: resolve('src/main/serve.ts'),
           simulate: resolve('src/main/simulate.ts'),
+          cli: resolve('src/main/cli.ts'),
         },
       },
     },

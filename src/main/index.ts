@@ -103,6 +103,10 @@ async function start(): Promise<void> {
     version,
     logger,
     dialogs,
+    // Packaged: electron-builder's extraResources copy firmware/ next to app.asar.
+    firmwareDir: app.isPackaged
+      ? join(process.resourcesPath, 'firmware')
+      : join(app.getAppPath(), 'firmware'),
   })
   notifyAlerts(core)
   ipcMain.handle(IPC_CALL_CHANNEL, (event, method: unknown, params: unknown) => {

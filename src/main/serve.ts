@@ -28,6 +28,13 @@ async function main(): Promise<void> {
     version,
     logger,
     mqtt: options.mqtt,
+    // out/main/serve.js → <repo>/firmware: what the installer copies onto boards.
+    firmwareDir: fileURLToPath(new URL('../../firmware', import.meta.url)),
+    // The broker address written onto boards, when the first LAN address is the wrong one
+    // (VPN, Docker bridge) or for a board simulator on this machine (127.0.0.1).
+    installer: process.env.IOTCC_ADVERTISED_HOST
+      ? { advertisedHost: process.env.IOTCC_ADVERTISED_HOST }
+      : undefined,
   })
   const staticDir = fileURLToPath(new URL('../renderer', import.meta.url))
   const server = new WebServer({ core, staticDir, ...options, logger: logger.child('web') })

@@ -6,15 +6,54 @@
 import type { z } from 'zod'
 import { appEvents, appMethods } from './contract/app'
 import { settingsEvents, settingsMethods } from './contract/settings'
+import { devicesEvents, devicesMethods } from './contract/devices'
+import { readingsEvents, readingsMethods } from './contract/readings'
+import { ingestEvents, ingestMethods } from './contract/ingest'
+import { alertsEvents, alertsMethods } from './contract/alerts'
+import { exportEvents, exportMethods } from './contract/export'
+import { integrationsEvents, integrationsMethods } from './contract/integrations'
+import { backupEvents, backupMethods } from './contract/backup'
+import { brokerEvents, brokerMethods } from './contract/broker'
+import { connectionsEvents, connectionsMethods } from './contract/connections'
+import { simulatorEvents, simulatorMethods } from './contract/simulator'
+import { flasherEvents, flasherMethods } from './contract/flasher'
+import { consoleEvents, consoleMethods } from './contract/console'
+import { installerEvents, installerMethods } from './contract/installer'
 
 export const methods = {
   ...appMethods,
   ...settingsMethods,
+  ...devicesMethods,
+  ...readingsMethods,
+  ...ingestMethods,
+  ...alertsMethods,
+  ...exportMethods,
+  ...integrationsMethods,
+  ...backupMethods,
+  ...brokerMethods,
+  ...connectionsMethods,
+  ...simulatorMethods,
+  ...flasherMethods,
+  ...consoleMethods,
+  ...installerMethods,
 }
 
 export const events = {
   ...appEvents,
   ...settingsEvents,
+  ...devicesEvents,
+  ...readingsEvents,
+  ...ingestEvents,
+  ...alertsEvents,
+  ...exportEvents,
+  ...integrationsEvents,
+  ...backupEvents,
+  ...brokerEvents,
+  ...connectionsEvents,
+  ...simulatorEvents,
+  ...flasherEvents,
+  ...consoleEvents,
+  ...installerEvents,
 }
 
 export type Methods = typeof methods

@@ -1,9 +1,26 @@
 import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import type { CallOutcome } from '../../shared/api'
+import type { MqttMessage } from '../../shared/mqtt-message'
 import { appHandlers } from './app/app-handlers'
+import { applyPendingRestore } from './backup/restore'
 import { systemClock, type Clock } from './base/clock'
 import { EventBus } from './base/event-bus'
 import { createLogger, type Logger } from './base/logger'
+import { DeviceRegistry } from './devices/device-registry'
+import { devicesHandlers } from './devices/devices-handlers'
+import { ingestHandlers } from './ingest/ingest-handlers'
+import { Ingestor } from './ingest/ingestor'
+import { createIntegrations, type Integrations } from './integrations/create-integrations'
+import type { FileDialogs } from './integrations/file-dialogs'
+import { brokerHandlers } from './broker/broker-handlers'
+import { MqttCore, type MqttCoreOptions, type MqttOverrides } from './mqtt/mqtt-core'
+import { mqttHandlers } from './mqtt/mqtt-handlers'
+import { simulatorHandlers } from './simulator/simulator-handlers'
+import { createInstaller, type InstallerOptions } from './installer/create-installer'
+import type { InstallerService } from './installer/installer-service'
+import { readingsHandlers } from './readings/readings-handlers'
+import { ReadingsStore } from './readings/readings-store'
 import { Dispatcher } from './rpc/dispatcher'
 import type { Handlers } from './rpc/handlers'
 import { settingsHandlers } from './settings/settings-handlers'
@@ -15,6 +32,18 @@ export interface CoreOptions {
   version: string
   logger?: Logger
   clock?: Clock
+  /** Native save/open dialogs (Electron shell only): export and backup use them. */
+  dialogs?: FileDialogs
+  /** Broker / MQTT command-line overrides (web mode flags) and test knobs. */
+  mqtt?: MqttOverrides & Pick<MqttCoreOptions, 'backoff' | 'keepaliveS'>
+  /**
+   * The MicroPython app the installer copies onto boards: <repo>/firmware in dev and web
+   * mode, process.resourcesPath/firmware in the packaged app (electron-builder extraResources).
+   * Default: ./firmware under the working directory.
+   */
+  firmwareDir?: string
+  /** Installer knobs (advertised broker host, timeouts) for tests and unusual networks. */
+  installer?: InstallerOptions
 }
 
 /** The running core: one dispatcher for calls, one bus for events, one close(). */
@@ -22,6 +51,19 @@ export interface Core {
   call(method: unknown, params: unknown): Promise<CallOutcome>
   readonly events: EventBus
   readonly settings: SettingsStore
+  /** Every device heard of (registry of ours and foreign devices). */
+  readonly devices: DeviceRegistry
+  /** Stored readings (SQLite). */
+  readonly readings: ReadingsStore
+  readonly ingestor: Ingestor
+  /** Hand one received MQTT message to ingestion (parse → registry + store → UI events). Never throws. */
+  ingest(message: MqttMessage): void
+  /** Alerts, export, InfluxDB, Home Assistant, TIG kit, backups (exporter serves GET /export.csv). */
+  readonly integrations: Integrations
+  /** Embedded broker, the app's MQTT connections, topic explorer, commands, simulator. */
+  readonly mqtt: MqttCore
+  /** One-click installer (flasher + provisioning + wait for online). */
+  readonly installer: InstallerService
   close(): Promise<void>
 }
 
@@ -34,13 +76,108 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const clock = options.clock ?? systemClock
   const startedAt = clock.now()
   mkdirSync(options.dataDir, { recursive: true })
+  // A restore staged by backup.restore replaces the data folder before anything opens it.
+  const restored = applyPendingRestore(options.dataDir, logger.child('backup'), clock.now())
 
   const events = new EventBus((error) => logger.error('event listener failed', { error }))
   const settings = new SettingsStore(options.dataDir, logger.child('settings'))
   await settings.load()
   settings.onChange((next) => events.emit('settings.changed', next))
 
-  const warnings = (): string[] => [...settings.warnings]
+  const readings = new ReadingsStore({
+    dataDir: options.dataDir,
+    clock,
+    logger: logger.child('readings'),
+    retentionDays: () => settings.get().storage.retentionDays,
+  })
+  const devices = new DeviceRegistry({
+    dataDir: options.dataDir,
+    clock,
+    logger: logger.child('devices'),
+    offlineAfterS: () => settings.get().devices.offlineAfterS,
+  })
+  await devices.load()
+  const ingestor = new Ingestor({
+    registry: devices,
+    store: readings,
+    clock,
+    logger: logger.child('ingest'),
+    emit: (event, payload) => events.emit(event, payload),
+    prefix: () => settings.get().devices.prefix,
+  })
+  let retentionDays = settings.get().storage.retentionDays
+  settings.onChange((next) => {
+    // Retention and the offline timeout are read on use; apply a change right away.
+    if (next.storage.retentionDays !== retentionDays) {
+      retentionDays = next.storage.retentionDays
+      readings.prune()
+    }
+    devices.sweep()
+  })
+
+  const { backoff, keepaliveS, ...overrides } = options.mqtt ?? {}
+  const mqtt = new MqttCore({
+    dataDir: options.dataDir,
+    clock,
+    logger: logger.child('mqtt'),
+    settings: () => settings.get(),
+    onMessage: (message) => ingest(message),
+    emit: (event, payload) => events.emit(event, payload),
+    overrides,
+    backoff,
+    keepaliveS,
+  })
+  // Broker settings (port, TLS, WebSocket, loopback anonymity) take effect without a restart.
+  settings.onChange(() => {
+    mqtt
+      .applySettings()
+      .catch((error: unknown) => logger.error('broker reconfiguration failed', { error }))
+  })
+
+  const integrations = await createIntegrations({
+    dataDir: options.dataDir,
+    shell: options.shell,
+    appVersion: options.version,
+    clock,
+    logger,
+    events,
+    settings,
+    devices,
+    readings,
+    mqtt: () => {
+      const id = mqtt.connections.connectedIds()[0]
+      return id
+        ? {
+            publish: (topic, payload, opts) =>
+              mqtt.connections.publish(id, topic, Buffer.from(payload), opts),
+          }
+        : null
+    },
+    dialogs: options.dialogs,
+  })
+
+  const warnings = (): string[] => [
+    ...(restored ? [restored] : []),
+    ...settings.warnings,
+    ...devices.warnings,
+    ...readings.warnings,
+    ...integrations.warnings(),
+    ...mqtt.warnings,
+    ...mqtt.credentials.warnings,
+    ...mqtt.connections.warnings,
+  ]
+
+  const installer = createInstaller({
+    dataDir: options.dataDir,
+    firmwareDir: options.firmwareDir ?? join(process.cwd(), 'firmware'),
+    clock,
+    logger,
+    events,
+    presence: devices,
+    mqtt,
+    prefix: () => settings.get().devices.prefix,
+    options: options.installer,
+  })
 
   const handlers: Handlers = {
     ...appHandlers(() => ({
@@ -54,14 +191,41 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       warnings: warnings(),
     })),
     ...settingsHandlers(settings),
+    ...devicesHandlers(devices, readings),
+    ...readingsHandlers(readings),
+    ...ingestHandlers(ingestor),
+    ...integrations.handlers,
+    ...brokerHandlers(mqtt, options.dataDir),
+    ...mqttHandlers(mqtt),
+    ...simulatorHandlers(mqtt.simulator),
+    ...installer.handlers,
   }
   const dispatcher = new Dispatcher(handlers, logger.child('rpc'))
+  const ingest = (message: MqttMessage): void => {
+    integrations.tap(message)
+    ingestor.ingest(message)
+  }
+  // Last: from here on messages flow into ingestion.
+  await mqtt.start()
 
   return {
     call: (method, params) => dispatcher.call(method, params),
     events,
     settings,
+    devices,
+    readings,
+    ingestor,
+    ingest,
+    integrations,
+    mqtt,
+    installer: installer.service,
     close: async () => {
+      await installer.close()
+      await mqtt.close()
+      ingestor.close()
+      await integrations.close()
+      await devices.close()
+      readings.close()
       logger.debug('core closed')
     },
   }

@@ -6,6 +6,12 @@ export interface MainLoopOptions {
   line: (tick: number) => string
   /** How many Ctrl-C the program catches and carries on after (Infinity: never stops). */
   swallowInterrupts: number
+  /**
+   * Called when main.py starts, with a way to print on the console; the function it returns
+   * is called when main.py ends (Ctrl-C, reset, power off). With intervalMs 0 no tick lines
+   * are printed: the board simulator (tests/simulators/board) runs the real firmware elsewhere.
+   */
+  onStart?: (print: (bytes: string | Buffer) => void) => (() => void) | void
 }
 
 export interface ReplDeviceOptions {

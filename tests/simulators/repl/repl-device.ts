@@ -40,6 +40,7 @@ export class ReplDevice {
   private rawLine: number[] = []
   private paste = { code: [] as number[], remain: 0 }
   private loopTimer: NodeJS.Timeout | null = null
+  private mainStop: (() => void) | null = null
   private swallowed = 0
   private readonly friendly: FriendlyRepl
   private vm: MicroPythonVm
@@ -146,6 +147,11 @@ export class ReplDevice {
   private startMainLoop(generation: number): void {
     this.mode = 'main'
     this.swallowed = 0
+    const print = (bytes: string | Buffer): void => {
+      if (generation === this.generation && this.mode === 'main') this.emit(bytes)
+    }
+    this.mainStop = this.options.loop.onStart?.(print) ?? null
+    if (this.options.loop.intervalMs <= 0) return
     let tick = 0
     this.loopTimer = setInterval(() => {
       if (generation === this.generation) this.emit(`${this.options.loop.line(tick++)}\r\n`)
@@ -160,6 +166,7 @@ export class ReplDevice {
     }
     if (this.loopTimer) clearInterval(this.loopTimer)
     this.loopTimer = null
+    this.endMain()
     this.emit(MAIN_INTERRUPTED)
     this.enterFriendly()
   }
@@ -281,9 +288,16 @@ export class ReplDevice {
   private stop(): number {
     if (this.loopTimer) clearInterval(this.loopTimer)
     this.loopTimer = null
+    this.endMain()
     this.queue = []
     this.mode = 'busy'
     return ++this.generation
+  }
+
+  private endMain(): void {
+    const stop = this.mainStop
+    this.mainStop = null
+    stop?.()
   }
 
   private exists(path: string): boolean {

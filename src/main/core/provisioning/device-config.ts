@@ -1,78 +1,13 @@
-import { z } from 'zod'
-import { DEFAULT_PREFIX, isValidDeviceId } from '../../../shared/topics'
+import {
+  ProvisionInputSchema,
+  type ProvisionInput,
+  type ProvisionSettings,
+} from '../../../shared/contract/provision-input'
 import { pyStr } from './python-literals'
 
-/** Publishable topic levels: no wildcards, no empty level (firmware config.py `_topic`). */
-const topic = z
-  .string()
-  .min(1)
-  .max(128)
-  .refine((t) => !/[+#]/.test(t) && !t.split('/').includes(''), 'not a publishable MQTT topic')
-
-/** Well-formed Unicode (no lone surrogates), so it encodes to UTF-8 and back unchanged. */
-function wellFormed(s: string): boolean {
-  try {
-    encodeURIComponent(s)
-    return true
-  } catch {
-    return false
-  }
-}
-
-const text = (max: number) => z.string().max(max).refine(wellFormed, 'invalid characters')
-
-/**
- * Credentials: any Unicode, but no control characters (no Wi-Fi or MQTT password has
- * them), which also keeps every secret on one line for the redactor.
- */
-const credential = (max: number) =>
-  text(max).refine(
-    (s) => ![...s].some((c) => c.charCodeAt(0) < 0x20 || c === '\x7f'),
-    'control characters are not allowed',
-  )
-
-/** What the installer wizard collects (DESIGN.md "Device configuration"). */
-export const ProvisionInputSchema = z.object({
-  deviceName: text(128).min(1),
-  /** Default: "esp32-" + the last 6 hex digits of the board's MAC. */
-  deviceId: z
-    .string()
-    .refine(isValidDeviceId, 'letters, digits, "_", "." and "-" only (max 64)')
-    .optional(),
-  prefix: topic.default(DEFAULT_PREFIX),
-  wifi: z.object({
-    ssid: credential(32).min(1),
-    /** Empty for an open network. */
-    password: credential(64),
-  }),
-  mqtt: z.object({
-    host: text(128).min(1),
-    port: z.number().int().min(1).max(65535).optional(),
-    tls: z.boolean().default(false),
-    username: credential(128).optional(),
-    password: credential(256).optional(),
-    /** PEM text of the CA to trust; copied to the board as ca.pem. */
-    ca: z.string().max(16_384).optional(),
-    keepalive: z.number().int().min(10).max(3600).optional(),
-    qos: z.union([z.literal(0), z.literal(1)]).optional(),
-  }),
-  sensor: z.object({
-    type: z.enum(['DHT11', 'DHT22']),
-    pin: z.number().int().min(0).max(48),
-  }),
-  report: z
-    .object({
-      intervalS: z.number().min(1).max(86_400).optional(),
-      deltaT: z.number().min(0).max(100).optional(),
-      deltaH: z.number().min(0).max(100).optional(),
-      maxSilenceS: z.number().min(10).max(604_800).optional(),
-    })
-    .default({}),
-  legacyTopic: topic.nullable().default(null),
-  haDiscovery: z.boolean().default(false),
-})
-export type ProvisionInput = z.input<typeof ProvisionInputSchema>
-export type ProvisionSettings = z.output<typeof ProvisionInputSchema>
+/** The schema lives in the shared contract (one source of truth for UI, API and board). */
+export { ProvisionInputSchema }
+export type { ProvisionInput, ProvisionSettings }
 
 /** Default device id (DESIGN.md MQTT section): "esp32-" + last 6 hex of the MAC. */
 export function defaultDeviceId(macHex: string): string {

@@ -1,0 +1,125 @@
+/**
+ * Child process: runs the board's REAL firmware (the files the installer uploaded: boot.py,
+ * lib/iotfw/**, config.json, secrets.py) under MicroPython wasm with the fakes and the MQTT
+ * bridge of tests/firmware, so the simulated board really joins the app's broker with the
+ * credentials it was given. A process of its own because the wasm module keeps global state.
+ *
+ * main.py's endless `app.run_forever()` cannot yield to Node's event loop (the fake `time`
+ * only advances when Python sleeps, and mqtt.js does its I/O between runPython calls), so
+ * this file does what startup.main() does step by step: boot.py, wait_for_config, App(...),
+ * then the app loop in slices of fake time paced against the wall clock (`speed` × real
+ * time). Crashes go through startup.crash(); machine.reset() asks the parent to reset.
+ *
+ * Messages: parent → { type: 'start', ...StartJob }; child → { type: 'out', text } |
+ * { type: 'reset', reason }.
+ */
+import { FirmwareSim } from '../../firmware/harness'
+import { MqttBridge } from '../../firmware/mqtt-bridge'
+
+export interface StartJob {
+  /** Board filesystem: absolute path → base64 content. */
+  files: Record<string, string>
+  /** The simulated access point the board can join. */
+  ap: { ssid: string; password: string }
+  /** Base MAC as 12 hex digits. */
+  mac: string
+  /** Fake milliseconds per real millisecond (1 = real time). */
+  speed: number
+}
+
+export type ChildMessage = { type: 'out'; text: string } | { type: 'reset'; reason: string }
+
+const SLICE_REAL_MS = 25
+const RETRY_CONFIG_MS = 10_000
+
+function send(message: ChildMessage): void {
+  process.send?.(message)
+}
+
+function py(value: unknown): string {
+  return JSON.stringify(value)
+}
+
+async function run(job: StartJob): Promise<void> {
+  const text = (path: string): string | null => {
+    const data = job.files[path]
+    return data === undefined ? null : Buffer.from(data, 'base64').toString('utf8')
+  }
+  const others: Record<string, string> = {}
+  for (const [path, data] of Object.entries(job.files)) {
+    if (path === '/config.json' || path === '/secrets.py' || !/\.(py|json|pem|txt)$/.test(path))
+      continue
+    others[path.slice(1)] = Buffer.from(data, 'base64').toString('utf8')
+  }
+  const bridge = new MqttBridge()
+  const fw = await FirmwareSim.start({
+    config: text('/config.json'),
+    secrets: text('/secrets.py'),
+    files: others,
+    modules: { mqttbridge: bridge.module },
+  })
+  let sent = 0
+  const flush = (): void => {
+    for (; sent < fw.output.length; sent++) send({ type: 'out', text: `${fw.output[sent]}\r\n` })
+  }
+  fw.exec(
+    [
+      `network.ap.update({"ssid": ${py(job.ap.ssid)}, "password": ${py(job.ap.password)}, "up": True})`,
+      `network.MAC = bytes.fromhex(${py(job.mac)})`,
+      `machine.unique_id = lambda: bytes.fromhex(${py(job.mac)})`,
+      'from iotfw import startup, log',
+    ].join('\n'),
+  )
+  const pace = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, SLICE_REAL_MS))
+  try {
+    if (fw.readFile('/boot.py') !== null) fw.runFile('/boot.py', 5_000)
+    flush()
+    if (fw.readFile('/main.py') === null) return
+    // startup.main(): safe mode, then wait for a usable config, printing why not.
+    if (fw.eval<boolean>('startup.safe_mode.active()')) return flush()
+    for (;;) {
+      fw.exec('__setup = startup.wait_for_config(1)')
+      flush()
+      if (fw.eval<boolean>('__setup is not None')) break
+      await new Promise((resolve) => setTimeout(resolve, RETRY_CONFIG_MS / job.speed))
+    }
+    fw.exec(
+      [
+        'from iotfw.app import App',
+        'sim.app = App(*__setup)',
+        'log.info("app %s started" % sim.app.id)',
+      ].join('\n'),
+    )
+    flush()
+    let last = Date.now()
+    for (;;) {
+      await pace()
+      const now = Date.now()
+      const fake = Math.max(1, Math.round((now - last) * job.speed))
+      last = now
+      fw.exec(
+        [
+          'try:',
+          `    sim.run_to(fake_time.elapsed() + ${fake})`,
+          'except Exception as e:',
+          '    startup.crash(e, sim.app)',
+        ].join('\n'),
+      )
+      flush()
+    }
+  } catch (error) {
+    flush()
+    const message = error instanceof Error ? error.message : String(error)
+    // machine.reset() (the fake raises machine.Reset) or an unrecoverable error: reset the board.
+    send({ type: 'reset', reason: /Reset/.test(message) ? 'machine.reset()' : message })
+  } finally {
+    bridge.close()
+  }
+}
+
+process.on('message', (message: { type: string } & StartJob) => {
+  if (message.type !== 'start') return
+  run(message).catch((error: unknown) => {
+    send({ type: 'out', text: `firmware-process: ${String(error)}\r\n` })
+  })
+})
