@@ -85,6 +85,20 @@ export interface ApiClient {
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void
 }
 
+/**
+ * Methods that legitimately run for minutes (flashing, downloads, backups, waiting for a
+ * board to come online): progress arrives as events, so clients must not time them out.
+ */
+export const LONG_RUNNING_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
+  'installer.run',
+  'flasher.detect',
+  'firmware.download',
+  'firmware.importFinish',
+  'backup.create',
+  'backup.restore',
+  'export.save',
+])
+
 /** Names of the two Electron IPC channels: one for calls, one for events. */
 export const IPC_CALL_CHANNEL = 'api:call'
 export const IPC_EVENT_CHANNEL = 'api:event'

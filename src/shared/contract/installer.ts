@@ -11,6 +11,7 @@ import { ChipFamily } from './flasher'
 import {
   Credential,
   DeviceIdText,
+  PublishTopic,
   ReportConfig,
   SafeText,
   SensorConfig,
@@ -98,6 +99,10 @@ export const InstallRequest = z
     broker: InstallBroker,
     sensor: SensorConfig,
     report: ReportConfig.optional(),
+    /** Also publish the seed tutorial's `temp:X,hum:Y` here (e.g. home/sensors/temp_hum). */
+    legacyTopic: PublishTopic.nullable().optional(),
+    /** Publish retained Home Assistant discovery configs from the board. */
+    haDiscovery: z.boolean().optional(),
   })
   .strict()
 export type InstallRequest = z.input<typeof InstallRequest>

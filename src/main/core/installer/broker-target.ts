@@ -10,7 +10,10 @@ export interface BrokerAccess {
    */
   endpoint(): { host: string; port: number } | null
   /** Creates (or replaces) the device's broker account; the password is returned only now. */
-  issueDeviceCredentials(deviceId: string): Promise<{ username: string; password: string }>
+  issueDeviceCredentials(
+    deviceId: string,
+    options?: { legacyTopic?: string | null },
+  ): Promise<{ username: string; password: string }>
 }
 
 /** config.json's `mqtt` section plus the credentials that go into secrets.py. */
@@ -18,6 +21,7 @@ export async function resolveBroker(
   broker: InstallBroker,
   deviceId: string,
   access: BrokerAccess,
+  legacyTopic: string | null = null,
 ): Promise<{ mqtt: ProvisionInput['mqtt'] & { host: string; port: number } }> {
   if (broker.kind === 'external') {
     return {
@@ -38,6 +42,7 @@ export async function resolveBroker(
       'The built-in broker is not running (see Broker). Turn it on, or install with your own broker.',
     )
   }
-  const { username, password } = await access.issueDeviceCredentials(deviceId)
+  // The broker ACL lets the account publish its legacy topic too, and nothing else outside iot/<id>/.
+  const { username, password } = await access.issueDeviceCredentials(deviceId, { legacyTopic })
   return { mqtt: { host: endpoint.host, port: endpoint.port, tls: false, username, password } }
 }

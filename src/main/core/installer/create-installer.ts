@@ -98,7 +98,7 @@ export function createInstaller(deps: InstallerDeps): Installer {
           port: broker.tcpPort,
         }
       },
-      issueDeviceCredentials: (deviceId) => mqtt.issueDeviceCredentials(deviceId),
+      issueDeviceCredentials: (deviceId, options) => mqtt.issueDeviceCredentials(deviceId, options),
     },
   })
 

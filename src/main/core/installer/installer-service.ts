@@ -110,7 +110,8 @@ export class InstallerService extends EventEmitter<InstallerServiceEvents> {
         )
       }
       meter.deviceId = deviceId
-      const target = await resolveBroker(request.broker, deviceId, this.options.broker)
+      const legacyTopic = request.legacyTopic ?? null
+      const target = await resolveBroker(request.broker, deviceId, this.options.broker, legacyTopic)
       // The broker password issued just now is a secret too.
       redactor = new Redactor([...secrets, target.mqtt.password ?? ''].filter(Boolean))
       const result = await provisionAndWait(
@@ -123,6 +124,8 @@ export class InstallerService extends EventEmitter<InstallerServiceEvents> {
           mqtt: target.mqtt,
           sensor: request.sensor,
           report: request.report ?? {},
+          legacyTopic,
+          haDiscovery: request.haDiscovery ?? false,
         },
         { host: target.mqtt.host, port: target.mqtt.port },
         {

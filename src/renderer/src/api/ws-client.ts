@@ -1,4 +1,4 @@
-import type { ApiClient, EventName, MethodName } from '@shared/api'
+import { LONG_RUNNING_METHODS, type ApiClient, type EventName, type MethodName } from '@shared/api'
 import { ApiError, ApiErrorShape } from '@shared/errors'
 
 export type ConnectionState = 'connecting' | 'open' | 'closed'
@@ -42,10 +42,13 @@ export class WebSocketClient implements ApiClient {
     if (!socket) throw new ApiError('UNAVAILABLE', 'Not connected to the app.')
     const id = this.nextId++
     return new Promise<never>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id)
-        reject(new ApiError('TIMEOUT', `${method} did not answer in time.`))
-      }, CALL_TIMEOUT_MS)
+      // Long-running methods end when they end (or the socket drops); their progress comes as events.
+      const timer = LONG_RUNNING_METHODS.has(method)
+        ? undefined
+        : setTimeout(() => {
+            this.pending.delete(id)
+            reject(new ApiError('TIMEOUT', `${method} did not answer in time.`))
+          }, CALL_TIMEOUT_MS)
       this.pending.set(id, {
         resolve: (value) => {
           clearTimeout(timer)
