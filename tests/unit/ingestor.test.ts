@@ -100,6 +100,12 @@ describe('Ingestor', () => {
     expect(ingestor.stats()).toMatchObject({ messages: 1, parsed: 1, unparsed: 0, readings: 2 })
   })
 
+  it('announces a new device before its first readings, so listeners never meet an unknown id', () => {
+    ingestor.ingest(message('home/sensors/temp_hum', 'temp:30,hum:40'))
+    clock.advance(50)
+    expect(emitted.map((e) => e.event)).toEqual(['device.updated', 'readings.batch'])
+  })
+
   it('coalesces a burst of 10,000 messages into at most 20 batches per second of fake time', () => {
     const seconds = 2
     const start = clock.now()

@@ -103,6 +103,13 @@ export class Ingestor {
       this.options.clock.clearTimeout(this.tickTimer)
       this.tickTimer = null
     }
+    // Devices first: a listener (UI store, alert engine) meets a new device before its readings.
+    const ids = [...this.pendingDevices]
+    this.pendingDevices.clear()
+    for (const id of ids) {
+      if (this.options.registry.has(id))
+        this.options.emit('device.updated', this.options.registry.get(id))
+    }
     if (this.pendingReadings.length > 0) {
       const batch = this.pendingReadings
       this.pendingReadings = []
@@ -110,12 +117,6 @@ export class Ingestor {
         'readings.batch',
         batch.length > MAX_BATCH ? batch.slice(-MAX_BATCH) : batch,
       )
-    }
-    const ids = [...this.pendingDevices]
-    this.pendingDevices.clear()
-    for (const id of ids) {
-      if (this.options.registry.has(id))
-        this.options.emit('device.updated', this.options.registry.get(id))
     }
   }
 

@@ -1,0 +1,72 @@
+import { expect, test } from '@playwright/test'
+import { mosquittoPub } from './fixtures/mqtt-tools'
+import { serveApp, type ServedApp } from './fixtures/server'
+import { watchErrors } from './fixtures/watch-errors'
+
+let app: ServedApp
+
+test.beforeAll(async () => {
+  app = await serveApp(['--broker-port', '0', '--anonymous-loopback'], { expectBroker: true })
+})
+test.afterAll(async () => {
+  await app.stop()
+})
+
+test('a threshold rule made in the UI fires on a seed-format reading, is acknowledged and clears', async ({
+  page,
+}) => {
+  const errors = watchErrors(page)
+  await page.goto(app.url)
+  await page
+    .getByRole('navigation', { name: 'Sections' })
+    .getByRole('link', { name: 'Alerts' })
+    .click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Alerts' })).toBeVisible()
+  await expect(page.getByText('Nothing in the log')).toBeVisible()
+
+  await page.getByRole('button', { name: 'New rule' }).click()
+  const form = page.getByRole('form', { name: 'New rule' })
+  await form.getByLabel('Name').fill('Hallway too hot')
+  await form.getByLabel('Condition').selectOption('threshold')
+  await form.getByLabel('Measurement').selectOption('temperature')
+  await form.getByLabel('Direction').selectOption('above')
+  await form.locator('#rule-value').fill('25')
+  await form.getByLabel('Hysteresis').fill('1')
+  await form.getByLabel('For at least').fill('0')
+  await form.getByRole('button', { name: 'Create rule' }).click()
+  await expect(page.getByRole('tab', { name: 'Rules (1)' })).toBeVisible()
+
+  // The seed tutorial's exact publisher payload, sent the way it would be.
+  await mosquittoPub(app.brokerUrl!, 'home/sensors/temp_hum', 'temp:30,hum:40')
+  await page.getByRole('tab', { name: 'Log' }).click()
+  const log = page.getByRole('region', { name: 'Alert log' })
+  const row = log.getByRole('row').filter({ hasText: 'Hallway too hot' })
+  await expect(row).toContainText('Active')
+  await expect(row).toContainText('30')
+
+  await row.getByRole('button', { name: 'Acknowledge' }).click()
+  await expect(row).toContainText('Acknowledged')
+
+  // 24.5 °C is below the limit but inside the 1 °C hysteresis band: still active.
+  await mosquittoPub(app.brokerUrl!, 'home/sensors/temp_hum', 'temp:24.5,hum:40')
+  await page.waitForTimeout(500)
+  await expect(row).toContainText('Active')
+  await mosquittoPub(app.brokerUrl!, 'home/sensors/temp_hum', 'temp:23,hum:40')
+  await expect(row).toContainText('Cleared')
+  expect(errors).toEqual([])
+})
+
+test('the settings screen shows every integration card without errors', async ({ page }) => {
+  const errors = watchErrors(page)
+  await page.goto(`${app.url}#/settings`)
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible()
+  for (const card of [
+    'InfluxDB forwarding',
+    'Home Assistant',
+    'Telegraf + Grafana (TIG stack)',
+    'Backup and restore',
+  ]) {
+    await expect(page.getByRole('heading', { level: 2, name: card })).toBeVisible()
+  }
+  expect(errors).toEqual([])
+})
