@@ -1,5 +1,6 @@
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 import { serveApp, type ServedApp } from './fixtures/server'
+import { watchErrors } from './fixtures/watch-errors'
 
 let app: ServedApp
 
@@ -10,20 +11,11 @@ test.afterAll(async () => {
   await app.stop()
 })
 
-/** Collects console errors and page crashes: any of them fails the test. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = []
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text())
-  })
-  page.on('pageerror', (error) => errors.push(error.message))
-  return errors
-}
-
 const SECTIONS = [
   { link: 'Devices', heading: 'Devices' },
   { link: 'Installer', heading: 'Installer' },
   { link: 'Broker', heading: 'Broker' },
+  { link: 'Topics', heading: 'Topics' },
   { link: 'Alerts', heading: 'Alerts' },
   { link: 'Settings', heading: 'Settings' },
 ]

@@ -1,13 +1,23 @@
-import { EmptyState } from '../components/EmptyState'
+import { EmbeddedBrokerCard } from '../broker/EmbeddedBrokerCard'
+import { ConnectionsCard } from '../broker/ConnectionsCard'
+import { CredentialsCard } from '../broker/CredentialsCard'
+import { TlsCard } from '../broker/TlsCard'
+import { useBrokerStatus } from '../broker/use-broker-status'
+import { ErrorBanner } from '../components/ErrorBanner'
 import { ScreenHeader } from '../components/ScreenHeader'
 
 export function BrokerScreen() {
+  const { status, error, reload } = useBrokerStatus()
   return (
     <>
       <ScreenHeader title="Broker" subtitle="Where your devices send their readings." />
-      <EmptyState title="No broker connection yet" icon="⇄">
-        <p>The built-in MQTT broker and connections to your own broker are configured here.</p>
-      </EmptyState>
+      <ErrorBanner error={error} onRetry={reload} />
+      {status && <EmbeddedBrokerCard status={status} />}
+      <div className="broker-grid">
+        <CredentialsCard />
+        <TlsCard />
+      </div>
+      <ConnectionsCard />
     </>
   )
 }

@@ -1,0 +1,52 @@
+import type { Device } from '@shared/contract/devices'
+import { Age } from '../components/Age'
+import { SignalStrength } from '../components/SignalStrength'
+import { FORMAT_LABELS } from '../lib/formats'
+import { formatDateTime } from '../lib/time'
+
+/** What the device says about itself and how the app hears it. */
+export function DeviceInfoCard({ device }: { device: Device }) {
+  const { info } = device
+  const rows: [string, React.ReactNode][] = [
+    ['Device id', <code key="id">{device.id}</code>],
+    ['Speaks', FORMAT_LABELS[device.format]],
+    ['Firmware', info.fw ?? '–'],
+    ['MicroPython', info.mp ?? '–'],
+    ['Chip / sensor', [info.chip, info.sensor].filter(Boolean).join(' · ') || '–'],
+    ['IP address', info.ip ?? '–'],
+    ['MAC', info.mac ?? '–'],
+    ['Wi-Fi signal', <SignalStrength key="rssi" rssi={info.rssi} />],
+    ['Last message', <Age key="seen" ts={device.lastSeen} />],
+    ['First seen', formatDateTime(device.firstSeen)],
+    [
+      'Presence from',
+      device.presence === 'status' ? 'Status topic (Last Will)' : 'Silence timeout',
+    ],
+    ['Via', device.source === 'embedded' ? 'Built-in broker' : (device.source ?? '–')],
+  ]
+  return (
+    <section className="card info-card" aria-labelledby="info-title">
+      <h2 id="info-title">Device</h2>
+      <dl className="info-list">
+        {rows.map(([term, value]) => (
+          <div key={term}>
+            <dt>{term}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      {device.topics.length > 0 && (
+        <details className="info-topics">
+          <summary>Topics ({device.topics.length})</summary>
+          <ul>
+            {device.topics.map((t) => (
+              <li key={t}>
+                <code>{t}</code>
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </section>
+  )
+}

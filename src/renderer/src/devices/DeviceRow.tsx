@@ -1,0 +1,67 @@
+import { memo, useRef } from 'react'
+import { hrefFor } from '../app/routes'
+import { useUnits } from '../app/units-context'
+import { Sparkline } from '../charts/Sparkline'
+import { Age } from '../components/Age'
+import { FormatBadge } from '../components/FormatBadge'
+import { SignalStrength } from '../components/SignalStrength'
+import { StatusDot } from '../components/StatusDot'
+import { useInView } from '../lib/use-in-view'
+import { useDeviceEntry } from '../store/use-device-entry'
+import { SPARK_WINDOW_MS } from '../store/spark-buffer'
+import { lastUpdate, shownValues } from './latest-values'
+
+/** One device in the table view; like DeviceCard it re-renders only for its own device. */
+export const DeviceRow = memo(function DeviceRow({ id }: { id: string }) {
+  const ref = useRef<HTMLTableRowElement>(null)
+  const visible = useInView(ref)
+  const entry = useDeviceEntry(id, visible)
+  const unit = useUnits()
+  if (!entry) return null
+  const { device, spark } = entry
+  const now = Date.now()
+  const [first, second] = shownValues(device, unit)
+  return (
+    <tr
+      ref={ref}
+      data-device-id={id}
+      className={device.online === false ? 'row--offline' : undefined}
+    >
+      <td>
+        <StatusDot online={device.online} />
+      </td>
+      <td className="cell-name">
+        <a href={hrefFor('devices', id)}>{device.name}</a>
+        <span className="cell-sub">
+          <span className="mono truncate">{device.id}</span>
+          <FormatBadge format={device.format} />
+        </span>
+      </td>
+      <td className="truncate">{device.location || <span className="muted-inline">–</span>}</td>
+      <td className="num" data-metric={first?.metric}>
+        {first?.text}
+      </td>
+      <td className="num" data-metric={second?.metric}>
+        {second?.text}
+      </td>
+      <td>
+        <Sparkline
+          points={spark.temperature}
+          from={now - SPARK_WINDOW_MS}
+          to={now}
+          color="temp"
+          label="Temperature, last hour"
+        />
+      </td>
+      <td>
+        <Age ts={lastUpdate(device)} follow={visible} />
+      </td>
+      <td>
+        <SignalStrength rssi={device.info.rssi} />
+      </td>
+      <td title={device.info.fw ?? undefined}>
+        {device.info.fw ?? <span className="muted-inline">–</span>}
+      </td>
+    </tr>
+  )
+})

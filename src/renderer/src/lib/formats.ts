@@ -1,0 +1,11 @@
+import type { SourceFormat } from '@shared/parsers/types'
+
+/** How each payload convention is named for people. */
+export const FORMAT_LABELS: Record<SourceFormat, string> = {
+  ours: 'Our firmware',
+  seed: 'Seed format',
+  json: 'JSON',
+  tasmota: 'Tasmota',
+  homeassistant: 'Home Assistant',
+  number: 'Plain number',
+}
