@@ -16,6 +16,16 @@ test('a threshold rule made in the UI fires on a seed-format reading, is acknowl
   page,
 }) => {
   const errors = watchErrors(page)
+  // Record browser notifications instead of showing them (headless has no notification UI).
+  await page.addInitScript(`
+    window.shownNotifications = []
+    window.Notification = function (title, options) {
+      window.shownNotifications.push(title + ' | ' + ((options && options.body) || ''))
+      this.close = function () {}
+    }
+    window.Notification.permission = 'granted'
+    window.Notification.requestPermission = async () => 'granted'
+  `)
   await page.goto(app.url)
   await page
     .getByRole('navigation', { name: 'Sections' })
@@ -43,6 +53,13 @@ test('a threshold rule made in the UI fires on a seed-format reading, is acknowl
   const row = log.getByRole('row').filter({ hasText: 'Hallway too hot' })
   await expect(row).toContainText('Active')
   await expect(row).toContainText('30')
+  await expect
+    .poll(() =>
+      page.evaluate(
+        () => (window as unknown as { shownNotifications: string[] }).shownNotifications,
+      ),
+    )
+    .toEqual([expect.stringContaining('Hallway too hot')])
 
   await row.getByRole('button', { name: 'Acknowledge' }).click()
   await expect(row).toContainText('Acknowledged')

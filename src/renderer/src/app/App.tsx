@@ -1,3 +1,4 @@
+import { AlertNotifier } from '../alerts/browser-notifications'
 import { useSettings } from '../api/use-settings'
 import { ConnectionBanner } from '../components/ConnectionBanner'
 import { AlertsScreen } from '../screens/AlertsScreen'
@@ -34,6 +35,7 @@ export function App() {
           <Sidebar current={section} />
           <main className="content" id="main">
             <ConnectionBanner />
+            <AlertNotifier />
             <Screen rest={rest} />
           </main>
         </div>
