@@ -34,6 +34,32 @@ const board = await BoardSimulator.start({ hostPath: boardPort, wifi: WIFI, spee
 const fleet = await startDemoFleet(app.brokerUrl!, rpc)
 await fleet.tick()
 const ticker = setInterval(() => void fleet.tick().catch(() => {}), 2000)
+// Two rules the demo fleet trips (the greenhouse runs warm and humid), so the Alerts screen
+// shows a real log rather than its empty state.
+await rpc.call('alerts.createRule', {
+  name: 'Too warm',
+  target: { type: 'all' },
+  condition: {
+    type: 'threshold',
+    metric: 'temperature',
+    direction: 'above',
+    value: 26,
+    hysteresis: 0.5,
+  },
+  forMinutes: 0,
+})
+await rpc.call('alerts.createRule', {
+  name: 'Damp air',
+  target: { type: 'all' },
+  condition: {
+    type: 'threshold',
+    metric: 'humidity',
+    direction: 'above',
+    value: 65,
+    hysteresis: 2,
+  },
+  forMinutes: 0,
+})
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: [

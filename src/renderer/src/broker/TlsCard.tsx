@@ -53,7 +53,9 @@ export function TlsCard() {
         <span>
           Accept TLS connections on port {settings?.broker.tls.port ?? 8883}
           <span className="hint">
-            Devices then need the app’s CA certificate (the Installer copies it for you).
+            Devices then need the app’s CA certificate (as <code>ca.pem</code>, with{' '}
+            <code>&quot;tls&quot;: true</code> in config.json); the Installer sets boards up over
+            plain TCP.
           </span>
         </span>
       </label>

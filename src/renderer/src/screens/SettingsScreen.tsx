@@ -7,6 +7,7 @@ import { ScreenHeader } from '../components/ScreenHeader'
 import { BackupCard } from '../settings/BackupCard'
 import { HomeAssistantCard } from '../settings/HomeAssistantCard'
 import { InfluxCard } from '../settings/InfluxCard'
+import { ServiceSettingsCard } from '../settings/ServiceSettingsCard'
 import { TigKitCard } from '../settings/TigKitCard'
 import { useIntegrations } from '../settings/use-integrations'
 import '../settings/settings.css'
@@ -66,6 +67,7 @@ export function SettingsScreen() {
           </select>
         </section>
       )}
+      <ServiceSettingsCard />
       {integrations.view && (
         <>
           <InfluxCard config={integrations.view.influx} />

@@ -87,3 +87,25 @@ test('the settings screen shows every integration card without errors', async ({
   }
   expect(errors).toEqual([])
 })
+
+test('broker and data settings are saved, refused with the field named when wrong', async ({
+  page,
+}) => {
+  const errors = watchErrors(page)
+  await page.goto(`${app.url}#/settings`)
+  const card = page.getByRole('form', { name: 'Broker and data' })
+  await card.getByLabel('Keep readings for').fill('30')
+  await card.getByLabel('Offline after').fill('120')
+  await card.getByRole('button', { name: 'Save' }).click()
+  await expect(card.getByText(/^Saved/)).toBeVisible()
+  await page.reload()
+  await expect(card.getByLabel('Keep readings for')).toHaveValue('30')
+  await expect(card.getByLabel('Offline after')).toHaveValue('120')
+
+  await card.getByLabel('Keep readings for').fill('0')
+  await card.getByRole('button', { name: 'Save' }).click()
+  await expect(card.getByRole('alert')).toContainText('storage.retentionDays')
+  await page.reload()
+  await expect(card.getByLabel('Keep readings for')).toHaveValue('30')
+  expect(errors).toEqual([])
+})

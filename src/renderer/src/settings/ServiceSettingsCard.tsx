@@ -1,0 +1,145 @@
+import { useEffect, useState, type FormEvent } from 'react'
+import type { Settings, SettingsPatch } from '@shared/contract/settings'
+import { useSettings } from '../api/use-settings'
+import { ErrorBanner } from '../components/ErrorBanner'
+
+interface Draft {
+  port: string
+  bindHost: string
+  wsPort: string
+  allowAnonymousLoopback: boolean
+  retentionDays: string
+  prefix: string
+  offlineAfterS: string
+}
+
+function toDraft(s: Settings): Draft {
+  return {
+    port: String(s.broker.port),
+    bindHost: s.broker.bindHost,
+    wsPort: s.broker.wsPort === null ? '' : String(s.broker.wsPort),
+    allowAnonymousLoopback: s.broker.allowAnonymousLoopback,
+    retentionDays: String(s.storage.retentionDays),
+    prefix: s.devices.prefix,
+    offlineAfterS: String(s.devices.offlineAfterS),
+  }
+}
+
+/** Blank stays blank for the server to refuse with a field-level message; no silent defaults. */
+const int = (text: string): number => (text.trim() === '' ? Number.NaN : Number(text))
+
+function toPatch(d: Draft): SettingsPatch {
+  return {
+    broker: {
+      port: int(d.port),
+      bindHost: d.bindHost.trim(),
+      wsPort: d.wsPort.trim() === '' ? null : int(d.wsPort),
+      allowAnonymousLoopback: d.allowAnonymousLoopback,
+    },
+    storage: { retentionDays: int(d.retentionDays) },
+    devices: { prefix: d.prefix.trim(), offlineAfterS: int(d.offlineAfterS) },
+  }
+}
+
+/** Built-in broker listeners, data retention and device conventions: the app-wide knobs. */
+export function ServiceSettingsCard() {
+  const { settings, update } = useSettings()
+  const [draft, setDraft] = useState<Draft>()
+  const [error, setError] = useState<unknown>()
+  const [saved, setSaved] = useState(false)
+  useEffect(() => {
+    if (settings && !draft) setDraft(toDraft(settings))
+  }, [settings, draft])
+  if (!draft) return null
+  const set = (patch: Partial<Draft>): void => {
+    setSaved(false)
+    setDraft({ ...draft, ...patch })
+  }
+  const submit = async (event: FormEvent): Promise<void> => {
+    event.preventDefault()
+    setError(undefined)
+    try {
+      setDraft(toDraft(await update(toPatch(draft))))
+      setSaved(true)
+    } catch (err) {
+      setError(err)
+    }
+  }
+
+  return (
+    <form className="card form-grid" aria-label="Broker and data" onSubmit={(e) => void submit(e)}>
+      <h2>Broker and data</h2>
+      <div className="form-grid__full">
+        <ErrorBanner error={error} />
+      </div>
+      <label htmlFor="svc-port">MQTT port</label>
+      <input
+        id="svc-port"
+        inputMode="numeric"
+        value={draft.port}
+        onChange={(e) => set({ port: e.target.value })}
+      />
+      <label htmlFor="svc-bind">Listen on</label>
+      <input
+        id="svc-bind"
+        value={draft.bindHost}
+        onChange={(e) => set({ bindHost: e.target.value })}
+        aria-describedby="svc-bind-help"
+      />
+      <p id="svc-bind-help" className="muted form-grid__full">
+        0.0.0.0 lets devices on your network connect; 127.0.0.1 keeps the broker to this computer.
+      </p>
+      <label htmlFor="svc-ws">WebSocket port</label>
+      <input
+        id="svc-ws"
+        inputMode="numeric"
+        placeholder="off"
+        value={draft.wsPort}
+        onChange={(e) => set({ wsPort: e.target.value })}
+      />
+      <span>Local tools</span>
+      <label>
+        <input
+          type="checkbox"
+          checked={draft.allowAnonymousLoopback}
+          onChange={(e) => set({ allowAnonymousLoopback: e.target.checked })}
+        />{' '}
+        allow mosquitto_sub and friends on this computer without a password
+      </label>
+      <label htmlFor="svc-retention">Keep readings for</label>
+      <span className="input-suffix">
+        <input
+          id="svc-retention"
+          inputMode="numeric"
+          value={draft.retentionDays}
+          onChange={(e) => set({ retentionDays: e.target.value })}
+        />
+        <span>days</span>
+      </span>
+      <label htmlFor="svc-prefix">Topic prefix</label>
+      <input
+        id="svc-prefix"
+        value={draft.prefix}
+        onChange={(e) => set({ prefix: e.target.value })}
+      />
+      <label htmlFor="svc-offline">Offline after</label>
+      <span className="input-suffix">
+        <input
+          id="svc-offline"
+          inputMode="numeric"
+          value={draft.offlineAfterS}
+          onChange={(e) => set({ offlineAfterS: e.target.value })}
+        />
+        <span>s without a message (devices without a Last Will)</span>
+      </span>
+      <div className="form-actions form-grid__full">
+        <button type="submit" className="primary">
+          Save
+        </button>
+        {saved && (
+          <span className="note-ok">Saved: the broker restarts with the new listeners.</span>
+        )}
+      </div>
+    </form>
+  )
+}
