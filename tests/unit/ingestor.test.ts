@@ -134,6 +134,23 @@ describe('Ingestor', () => {
     expect(store.count()).toBe(20_000)
   })
 
+  it('hands every stored reading to onStored even when a flood overflows the UI batches', () => {
+    const stored: number[] = []
+    ingestor.onStored((points) => {
+      for (const p of points) stored.push(p.value)
+    })
+    // 30,000 messages with no clock movement: more than the UI's bounded batch keeps.
+    for (let i = 0; i < 30_000; i++) {
+      ingestor.ingest(
+        message(`iot/dev${i % 7}/telemetry`, JSON.stringify({ temperature: i, seq: i })),
+      )
+    }
+    clock.advance(50)
+    const batched = eventsOf('readings.batch').reduce((n, b) => n + b.length, 0)
+    expect(batched).toBeLessThan(30_000)
+    expect(stored).toEqual(Array.from({ length: 30_000 }, (_, i) => i))
+  })
+
   it('counts unreadable messages per reason and keeps the last 200 for inspection', () => {
     for (let i = 0; i < 250; i++) ingestor.ingest(message(`junk/${i}`, 'hello'))
     ingestor.ingest(

@@ -144,6 +144,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     settings,
     devices,
     readings,
+    storedReadings: (listener) => ingestor.onStored(listener),
     mqtt: () => {
       const id = mqtt.connections.connectedIds()[0]
       return id

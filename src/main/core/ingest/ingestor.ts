@@ -44,6 +44,7 @@ export class Ingestor {
   private readonly unparsedRing: UnparsedRecord[] = []
   private counters: IngestStats
   private pendingReadings: ReadingPoint[] = []
+  private readonly storedListeners = new Set<(points: readonly ReadingPoint[]) => void>()
   private readonly pendingDevices = new Set<string>()
   private tickTimer: Timer | null = null
   private readonly unsubscribe: (() => void)[] = []
@@ -95,6 +96,15 @@ export class Ingestor {
   unparsed(limit = 200, reason?: UnparsedReason): UnparsedRecord[] {
     const all = this.unparsedRing.slice().reverse()
     return (reason === undefined ? all : all.filter((r) => r.reason === reason)).slice(0, limit)
+  }
+
+  /**
+   * Every stored reading as it is stored, uncoalesced: for forwarders that must not lose
+   * what the UI's bounded `readings.batch` may drop under a flood.
+   */
+  onStored(listener: (points: readonly ReadingPoint[]) => void): () => void {
+    this.storedListeners.add(listener)
+    return () => this.storedListeners.delete(listener)
   }
 
   /** Emits whatever is pending now (also called by the tick). */
@@ -153,14 +163,20 @@ export class Ingestor {
       })
       store.add(rows)
       this.counters.readings += rows.length
-      for (const row of rows) {
-        this.pendingReadings.push({
-          deviceId: row.deviceId,
-          metric: row.metric,
-          ts: row.ts,
-          value: row.value,
-        })
+      const points = rows.map(({ deviceId, metric, ts, value }) => ({
+        deviceId,
+        metric,
+        ts,
+        value,
+      }))
+      for (const listener of this.storedListeners) {
+        try {
+          listener(points)
+        } catch (error) {
+          this.options.logger.error('stored-readings listener failed', { error })
+        }
       }
+      for (const point of points) this.pendingReadings.push(point)
       if (this.pendingReadings.length > 4 * MAX_BATCH)
         this.pendingReadings.splice(0, this.pendingReadings.length - MAX_BATCH)
       this.scheduleTick()

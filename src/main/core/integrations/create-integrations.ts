@@ -4,6 +4,7 @@
  * reacts to the same contract events the UI sees (readings.batch, device.updated, …).
  */
 import type { alertsMethods } from '../../../shared/contract/alerts'
+import type { ReadingPoint } from '../../../shared/contract/readings'
 import type { backupMethods } from '../../../shared/contract/backup'
 import type { exportMethods } from '../../../shared/contract/export'
 import type { integrationsMethods } from '../../../shared/contract/integrations'
@@ -46,6 +47,8 @@ export interface IntegrationsDeps {
   settings: SettingsStore
   devices: DeviceRegistry
   readings: ReadingsStore
+  /** Every stored reading, uncoalesced (Ingestor.onStored): InfluxDB forwarding loses nothing. */
+  storedReadings: (listener: (points: readonly ReadingPoint[]) => void) => () => void
   /** The app's MQTT client when connected (alert states, HA discovery), else null. */
   mqtt: () => MqttPublisher | null
   /** Native dialogs (Electron only). */
@@ -130,10 +133,8 @@ export async function createIntegrations(d: IntegrationsDeps): Promise<Integrati
       else connected.delete(connection.id)
       if (isUp && !wasUp && store.homeAssistant().enabled) void ha.publishAll(true)
     }),
-    events.on('readings.batch', (points) => {
-      alerts.onReadings(points)
-      forwarder.addReadings(points)
-    }),
+    events.on('readings.batch', (points) => alerts.onReadings(points)),
+    d.storedReadings((points) => forwarder.addReadings(points)),
     events.on('device.updated', (device) => {
       alerts.onDevice(device)
       ha.onDevice(device)
