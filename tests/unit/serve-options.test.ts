@@ -33,3 +33,24 @@ describe('web mode flags', () => {
     expect(() => parseServeOptions(['--bogus'], {})).toThrow(/bogus/)
   })
 })
+
+describe('external broker flags', () => {
+  it('takes the broker URL from IOTCC_MQTT_URL when no flag is given, the flag winning', () => {
+    const fromEnv = parseServeOptions([], { IOTCC_MQTT_URL: 'mqtt://u:secret@10.0.0.2:1883' })
+    const fromFlag = parseServeOptions(['--mqtt-url', 'mqtts://broker:8883'], {
+      IOTCC_MQTT_URL: 'mqtt://u:secret@10.0.0.2:1883',
+    })
+    if (fromEnv === 'help' || fromFlag === 'help') throw new Error('unexpected help')
+    expect(fromEnv.mqtt.externalUrl).toBe('mqtt://u:secret@10.0.0.2:1883')
+    expect(fromFlag.mqtt.externalUrl).toBe('mqtts://broker:8883')
+  })
+
+  it('never repeats a password when it refuses a malformed URL', () => {
+    expect(() => parseServeOptions(['--mqtt-url', 'http://me:hunter2@host'], {})).toThrow(
+      /got "http:\/\/\*\*\*@host"/,
+    )
+    expect(() => parseServeOptions(['--mqtt-url', 'http://me:hunter2@host'], {})).not.toThrow(
+      /hunter2/,
+    )
+  })
+})

@@ -26,6 +26,7 @@ export const SERVE_USAGE = `Usage: npm run serve -- [options]
   --broker-port N    embedded MQTT broker TCP port (default from settings, 1883; 0 = any free port)
   --no-broker        don't run the embedded broker (use --mqtt-url for an external one)
   --mqtt-url URL     also connect to this broker, e.g. mqtt://user:pass@192.168.1.10:1883
+                     (or $IOTCC_MQTT_URL, which keeps a password out of the process list)
   --anonymous-loopback
                      let clients on 127.0.0.1 connect to the embedded broker without a password
   --help             show this help
@@ -73,20 +74,25 @@ export function parseServeOptions(
     port: parsePort(values.port, 5180, '--port'),
     dataDir: values['data-dir'] ?? defaultDataDir(env),
     token,
-    mqtt: parseMqttFlags(values),
+    mqtt: parseMqttFlags(values, env),
   }
 }
 
-function parseMqttFlags(values: {
-  'broker-port'?: string
-  'no-broker'?: boolean
-  'mqtt-url'?: string
-  'anonymous-loopback'?: boolean
-}): ServeOptions['mqtt'] {
-  const url = values['mqtt-url']
+function parseMqttFlags(
+  values: {
+    'broker-port'?: string
+    'no-broker'?: boolean
+    'mqtt-url'?: string
+    'anonymous-loopback'?: boolean
+  },
+  env: NodeJS.ProcessEnv,
+): ServeOptions['mqtt'] {
+  const url = values['mqtt-url'] ?? (env.IOTCC_MQTT_URL || undefined)
   if (url !== undefined && !/^(mqtts?|wss?):\/\/[^/\s]+/.test(url)) {
+    // Never echo credentials: show the URL with any user:password@ part masked.
+    const shown = url.replace(/\/\/[^@/\s]*@/, '//***@')
     throw new Error(
-      `--mqtt-url must look like mqtt://host:1883 (or mqtts://, ws://, wss://), got "${url}".`,
+      `--mqtt-url must look like mqtt://host:1883 (or mqtts://, ws://, wss://), got "${shown}".`,
     )
   }
   if (values['no-broker'] && values['broker-port'] !== undefined) {
