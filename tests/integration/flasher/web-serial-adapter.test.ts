@@ -74,9 +74,10 @@ test('unplugging (the pty goes away) is reported at once and errors the read str
   await adapter.open({ baudRate: 115200 })
   const reader = adapter.readable?.getReader()
   const lost = new Promise<void>((resolve) => adapter.onLost(resolve))
-  const pending = reader?.read()
+  // Attach the expectation before unplugging: the read rejects as soon as the loss is seen.
+  const readFails = expect(reader?.read()).rejects.toMatchObject({ name: 'NetworkError' })
   await pty.kill()
   await lost
-  await expect(pending).rejects.toMatchObject({ name: 'NetworkError' })
+  await readFails
   expect(adapter.isOpen).toBe(false)
 })
