@@ -69,9 +69,11 @@ export function ServiceSettingsCard() {
   return (
     <form className="card form-grid" aria-label="Broker and data" onSubmit={(e) => void submit(e)}>
       <h2>Broker and data</h2>
-      <div className="form-grid__full">
-        <ErrorBanner error={error} />
-      </div>
+      {error !== undefined && (
+        <div className="form-grid__full">
+          <ErrorBanner error={error} />
+        </div>
+      )}
       <label htmlFor="svc-port">MQTT port</label>
       <input
         id="svc-port"
