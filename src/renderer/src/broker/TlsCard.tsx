@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { useApi } from '../api/api-context'
 import { useSettings } from '../api/use-settings'
 import { ErrorBanner } from '../components/ErrorBanner'
+import { downloadBlob } from '../lib/download-blob'
 
 /** TLS for device connections, and the app's CA certificate to copy onto devices. */
 export function TlsCard() {
@@ -25,14 +26,10 @@ export function TlsCard() {
     try {
       const ca = await api.call('broker.ca', {})
       setFingerprint(ca.fingerprint)
-      const url = URL.createObjectURL(new Blob([ca.pem], { type: 'application/x-pem-file' }))
-      const a = document.createElement('a')
-      a.href = url
-      a.download = 'iot-control-center-ca.pem'
-      document.body.append(a)
-      a.click()
-      a.remove()
-      setTimeout(() => URL.revokeObjectURL(url), 10_000)
+      downloadBlob(
+        new Blob([ca.pem], { type: 'application/x-pem-file' }),
+        'iot-control-center-ca.pem',
+      )
     } catch (err) {
       setError(err)
     }

@@ -1,5 +1,6 @@
 import { ApiError } from '@shared/errors'
 import { exportFileName, exportQueryString, type ExportRequestInput } from '@shared/contract/export'
+import { downloadBlob } from './download-blob'
 
 /**
  * Web mode: fetches `GET /export.<format>` (the token cookie authenticates it), then hands
@@ -35,19 +36,7 @@ export async function downloadExport(
       `The export failed (HTTP ${response.status})${detail ? `: ${detail}` : ''}.`,
     )
   }
-  const blob = await response.blob()
-  const url = URL.createObjectURL(blob)
   const name = exportFileName({ format, from: request.from })
-  try {
-    const a = document.createElement('a')
-    a.href = url
-    a.download = name
-    document.body.append(a)
-    a.click()
-    a.remove()
-  } finally {
-    // Revoked a little later: the download has taken its copy by then.
-    setTimeout(() => URL.revokeObjectURL(url), 10_000)
-  }
+  downloadBlob(await response.blob(), name)
   return name
 }

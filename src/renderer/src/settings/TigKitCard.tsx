@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { useApi } from '../api/api-context'
 import { ErrorBanner } from '../components/ErrorBanner'
-import { downloadText } from './download-text'
+import { downloadText } from '../lib/download-blob'
 
 /** Download telegraf.conf and a Grafana dashboard generated for the current setup. */
 export function TigKitCard() {
