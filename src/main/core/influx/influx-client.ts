@@ -140,20 +140,12 @@ export class InfluxClient {
           const error = await this.createDatabase()
           if (error) return { ok: false, message: `InfluxDB ${ping.version}: ${error}` }
         }
-        const response = await this.fetchImpl(`${base(t.url)}/query?q=SHOW%20DATABASES`, {
-          method: 'GET',
-          headers: authHeaders(t),
-          signal: AbortSignal.timeout(this.timeoutMs),
-        })
-        if (!response.ok) {
-          return {
-            ok: false,
-            message: `InfluxDB ${ping.version} refused: HTTP ${response.status} ${await errorText(response)}`,
-          }
-        }
-        const json = (await response.json()) as {
-          results?: { series?: { values?: string[][] }[] }[]
-        }
+        const got = await this.getJson<{ results?: { series?: { values?: string[][] }[] }[] }>(
+          '/query?q=SHOW%20DATABASES',
+          ping.version,
+        )
+        if (!got.ok) return got
+        const json = got.json
         const names = (json.results?.[0]?.series?.[0]?.values ?? []).map((v) => v[0])
         return names.includes(t.database)
           ? {
@@ -166,18 +158,12 @@ export class InfluxClient {
             }
       }
       const params = new URLSearchParams({ org: t.org, name: t.bucket })
-      const response = await this.fetchImpl(`${base(t.url)}/api/v2/buckets?${params}`, {
-        method: 'GET',
-        headers: authHeaders(t),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      })
-      if (!response.ok) {
-        return {
-          ok: false,
-          message: `InfluxDB ${ping.version} refused: HTTP ${response.status} ${await errorText(response)}`,
-        }
-      }
-      const json = (await response.json()) as { buckets?: unknown[] }
+      const got = await this.getJson<{ buckets?: unknown[] }>(
+        `/api/v2/buckets?${params}`,
+        ping.version,
+      )
+      if (!got.ok) return got
+      const json = got.json
       return (json.buckets?.length ?? 0) > 0
         ? {
             ok: true,
@@ -190,6 +176,25 @@ export class InfluxClient {
     } catch (error) {
       return { ok: false, message: networkError(error) }
     }
+  }
+
+  /** GET `path` with the target's auth; a refusal comes back as a sentence naming the version. */
+  private async getJson<T>(
+    path: string,
+    version: string,
+  ): Promise<{ ok: true; json: T } | { ok: false; message: string }> {
+    const response = await this.fetchImpl(`${base(this.target.url)}${path}`, {
+      method: 'GET',
+      headers: authHeaders(this.target),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    })
+    if (!response.ok) {
+      return {
+        ok: false,
+        message: `InfluxDB ${version} refused: HTTP ${response.status} ${await errorText(response)}`,
+      }
+    }
+    return { ok: true, json: (await response.json()) as T }
   }
 
   /** Reachability and version (`/ping` answers 204 with an X-Influxdb-Version header in 1.x and 2.x). */
