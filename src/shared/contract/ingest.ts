@@ -37,6 +37,32 @@ export const IngestStats = z.object({
   /** Readings from retained messages without a device timestamp: shown as latest, not stored. */
   retainedNotStored: z.number().int(),
   lastMessageAt: z.number().nullable(),
+  /**
+   * What the data path had to give up, by kind, never silently: `uiReadings` (readings left
+   * out of a bounded live batch to the UI; they are stored), `storeFailed` (readings a failed
+   * database write lost), `unparsedEvicted` (unparsed samples beyond the kept 200),
+   * `topicsEvicted` (topic-explorer entries forgotten past its cap), `devicesRefused`
+   * (messages for new devices past the registry's cap).
+   */
+  shed: z.record(z.string(), z.number().int()),
+  /** The queue between the broker and storage. */
+  backlog: z.object({
+    /** Messages received and not yet stored. */
+    queued: z.number().int(),
+    /** Above this many queued messages the broker stops reading device sockets. */
+    highWater: z.number().int(),
+    /** True while the broker is holding publishers back (TCP backpressure). */
+    paused: z.boolean(),
+    /** How many times publishers were held back since start. */
+    pauses: z.number().int(),
+  }),
+  /**
+   * How late data is, in ms: the age (now − receivedAt) of messages when they were stored,
+   * the largest over the last second; 0 when idle. The UI warns when it exceeds a few seconds.
+   */
+  lagMs: z.number(),
+  /** Stored readings per second over the last second. */
+  readingsPerS: z.number(),
 })
 export type IngestStats = z.infer<typeof IngestStats>
 
@@ -59,4 +85,7 @@ export const ingestMethods = {
   ),
 }
 
-export const ingestEvents = {}
+export const ingestEvents = {
+  /** Ingest counters, backlog and lag, about once a second while messages flow (and once when they stop). */
+  'ingest.stats': IngestStats,
+}
