@@ -13,6 +13,11 @@ export interface BenchOptions {
   log: (message: string) => void
   /** A scratch folder for this run (data dirs, databases); removed afterwards. */
   workDir: string
+  /**
+   * The checkout whose built app (out/main/serve.js) benches that start `npm run serve` run
+   * (`--app DIR`); undefined = this checkout. Lets one run compare a build from before a change.
+   */
+  appDir?: string
 }
 
 /** One printed result. `ratio` = value ÷ baselineValue (both in the same unit). */
