@@ -127,6 +127,10 @@ async function main(): Promise<number> {
       ? positionals
       : ALL.filter((name) => existsSync(join(REPO_ROOT, 'bench', `${name}.ts`)))
 
+  if (quick)
+    process.stderr.write(
+      '--quick: small counts and one repetition, to prove every bench runs; the figures are not comparable with a full run\n',
+    )
   const startedAt = new Date()
   const results: BenchResult[] = []
   for (const name of names) {

@@ -8,10 +8,13 @@ export interface Summary {
   spread?: [number, number]
 }
 
-/** Median and [min, max] of the finite values; throws when there are none. */
+/**
+ * Median and [min, max] of the finite values. NaN when there are none (every repetition
+ * failed to produce a number): a bench reports that rather than failing on it.
+ */
 export function summarize(values: readonly number[]): Summary {
   const sorted = values.filter(Number.isFinite).sort((a, b) => a - b)
-  if (sorted.length === 0) throw new Error('summarize: no finite values')
+  if (sorted.length === 0) return { value: NaN }
   const mid = sorted.length >> 1
   const value = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
   return sorted.length > 1 ? { value, spread: [sorted[0]!, sorted.at(-1)!] } : { value }
@@ -34,7 +37,7 @@ export function line(
   if (baseline && baseline.values.some(Number.isFinite)) {
     const base = summarize(baseline.values)
     out.baseline = { name: baseline.name, value: base.value }
-    if (base.value !== 0) out.ratio = own.value / base.value
+    if (base.value !== 0 && Number.isFinite(own.value)) out.ratio = own.value / base.value
   }
   if (extra) out.extra = extra
   return out
