@@ -13,14 +13,7 @@
  */
 import { deviceIdFromTopic, lastLevel, parentTopic } from '../topics'
 import { valueWithUnit } from './seed'
-import {
-  fahrenheitToCelsius,
-  jsonNumber,
-  MAX_METRICS,
-  metricForKey,
-  plausibleTs,
-  slugMetric,
-} from './text'
+import { fahrenheitToCelsius, jsonNumber, MAX_METRICS, metricForKey, plausibleTs } from './text'
 import { parsed, unparsed, type ParseOutcome, type ParsedReading, type SourceFormat } from './types'
 
 const META_KEYS = new Set([
@@ -56,8 +49,7 @@ export function readFlatJson(object: Record<string, unknown>, receivedAt: number
     if (!Object.hasOwn(object, key)) continue
     if (++fields > MAX_FIELDS || readings.length >= MAX_METRICS) break
     const mapped = metricForKey(key)
-    if (mapped === null || META_KEYS.has(slugMetric(key) ?? '') || taken.has(mapped.metric))
-      continue
+    if (mapped === null || META_KEYS.has(mapped.slug) || taken.has(mapped.metric)) continue
     const value = jsonNumber(object[key])
     if (value === null) continue
     const celsius = mapped.fahrenheit || (inFahrenheit && mapped.metric === 'temperature')

@@ -162,14 +162,35 @@ export function slugMetric(key: string): string | null {
   return slug === '' ? null : slug
 }
 
-/** Maps a field name to our metric name and says whether its value is in °F. */
-export function metricForKey(key: string): { metric: string; fahrenheit: boolean } | null {
+export interface MetricForKey {
+  readonly metric: string
+  readonly fahrenheit: boolean
+  /** The key as slugMetric made it (e.g. to check it against meta keys like `ts`). */
+  readonly slug: string
+}
+
+/** Field names seen recently → their metric. Devices repeat the same few keys in every message. */
+const metricCache = new Map<string, MetricForKey | null>()
+const METRIC_CACHE_MAX = 4096
+
+/** Maps a field name to our metric name and says whether its value is in °F (memoised: the same object for the same key). */
+export function metricForKey(key: string): MetricForKey | null {
+  const cached = metricCache.get(key)
+  if (cached !== undefined) return cached
+  const result = computeMetricForKey(key)
+  // A flood of random field names must not grow memory: start over past the bound.
+  if (metricCache.size >= METRIC_CACHE_MAX) metricCache.clear()
+  metricCache.set(key, result)
+  return result
+}
+
+function computeMetricForKey(key: string): MetricForKey | null {
   const slug = slugMetric(key)
   if (slug === null) return null
-  if (TEMPERATURE_KEYS.has(slug)) return { metric: 'temperature', fahrenheit: false }
-  if (FAHRENHEIT_KEYS.has(slug)) return { metric: 'temperature', fahrenheit: true }
-  if (HUMIDITY_KEYS.has(slug)) return { metric: 'humidity', fahrenheit: false }
-  return { metric: slug, fahrenheit: false }
+  if (TEMPERATURE_KEYS.has(slug)) return { metric: 'temperature', fahrenheit: false, slug }
+  if (FAHRENHEIT_KEYS.has(slug)) return { metric: 'temperature', fahrenheit: true, slug }
+  if (HUMIDITY_KEYS.has(slug)) return { metric: 'humidity', fahrenheit: false, slug }
+  return { metric: slug, fahrenheit: false, slug }
 }
 
 /** °F → °C, rounded to 0.01 so 70 °F is 21.11, not 21.111111111111. */
