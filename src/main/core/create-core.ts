@@ -104,6 +104,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     logger: logger.child('ingest'),
     emit: (event, payload) => events.emit(event, payload),
     prefix: () => settings.get().devices.prefix,
+    extraShed: () => ({ topicsEvicted: mqtt.topics.evicted }),
   })
   let retentionDays = settings.get().storage.retentionDays
   settings.onChange((next) => {
@@ -122,6 +123,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     logger: logger.child('mqtt'),
     settings: () => settings.get(),
     onMessage: (message) => ingest(message),
+    admit: (release) => ingestor.admit(release),
     emit: (event, payload) => events.emit(event, payload),
     overrides,
     backoff,
@@ -144,7 +146,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     settings,
     devices,
     readings,
-    storedReadings: (listener) => ingestor.onStored(listener),
+    storedReadings: (listener, active) => ingestor.onStored(listener, active),
     mqtt: () => {
       const id = mqtt.connections.connectedIds()[0]
       return id

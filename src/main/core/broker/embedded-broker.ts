@@ -12,6 +12,7 @@ import {
   openWsListener,
   type OpenListener,
 } from './broker-listeners'
+import { installFifoQueues, replayRetained, tapPublishes, type PublishListener } from './broker-tap'
 import type { CredentialStore, Identity } from './credential-store'
 import { lanAddresses } from './lan-addresses'
 import { SqlitePersistence } from './persistence/sqlite-persistence'
@@ -34,6 +35,11 @@ export interface EmbeddedBrokerOptions {
   logger: Logger
   /** Shorter in tests; aedes' default is one minute. */
   heartbeatIntervalMs?: number
+  /**
+   * The app's in-process subscriber: gets the retained messages at start, then every
+   * message published (see broker-tap), before any client can connect.
+   */
+  onPublish?: PublishListener
 }
 
 type StatsListener = (stats: BrokerStats) => void
@@ -85,6 +91,18 @@ export class EmbeddedBroker {
       },
     })
     this.aedes = aedes
+    installFifoQueues(aedes, logger)
+    const onPublish = this.options.onPublish
+    if (onPublish) {
+      const now = (): number => clock.now()
+      const replayed = await replayRetained(
+        this.persistence.createRetainedStreamCombi(['#']),
+        (message) => onPublish(message, noop),
+        now,
+      )
+      if (replayed > 0) logger.debug('retained messages replayed to the app', { replayed })
+      tapPublishes(aedes, onPublish, now)
+    }
     aedes.on('publish', (_packet, client) => {
       if (client) this.counts.in++
     })
@@ -231,6 +249,8 @@ export class EmbeddedBroker {
     return new Error(`not authorized to publish to ${topic}`)
   }
 }
+
+function noop(): void {}
 
 function refusal(returnCode: number, message: string): AuthenticateError {
   return Object.assign(new Error(message), { returnCode }) as AuthenticateError

@@ -3,20 +3,25 @@ import type { IngestStats, UnparsedRecord } from '../../../shared/contract/inges
 import type { ReadingPoint } from '../../../shared/contract/readings'
 import type { MqttMessage } from '../../../shared/mqtt-message'
 import { HaRegistry } from '../../../shared/parsers/ha-registry'
-import { parseMessage } from '../../../shared/parsers/parse-message'
+import { parseMessage, type ParseContext } from '../../../shared/parsers/parse-message'
 import { safePreview } from '../../../shared/parsers/text'
 import type { DeviceUpdate, UnparsedReason } from '../../../shared/parsers/types'
 import type { Clock, Timer } from '../base/clock'
 import type { Logger } from '../base/logger'
+import type { MessageMeta } from '../devices/apply-update'
 import type { DeviceRegistry } from '../devices/device-registry'
-import type { ReadingsStore, StoredReading } from '../readings/readings-store'
+import type { ReadingsStore } from '../readings/readings-store'
+import { BackpressureGate } from './backpressure-gate'
+import { IngestCounters } from './ingest-counters'
+import { LagMeter } from './lag-meter'
 import { RedeliveryFilter } from './redelivery-filter'
+import { UiBatch } from './ui-batch'
 
 export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void
 
 export interface IngestorOptions {
   registry: DeviceRegistry
-  store: ReadingsStore
+  store: Pick<ReadingsStore, 'add' | 'pending' | 'stats'>
   clock: Clock
   logger: Logger
   /** Where coalesced UI events go (the core's EventBus.emit). */
@@ -27,30 +32,52 @@ export interface IngestorOptions {
   tickMs?: number
   /** Unparsed records kept for inspection (default 200). */
   maxUnparsed?: number
+  /** Messages waiting for storage above which publishers are held back (default 20,000). */
+  highWater?: number
+  /** Shed counters kept elsewhere (e.g. the topic explorer's evictions), merged into stats. */
+  extraShed?: () => Record<string, number>
 }
 
-/** Readings per readings.batch event; past this the oldest of the tick are dropped (the UI only needs recent ones). */
+/** Readings per readings.batch event; past this the oldest of the tick are left out (the UI only needs recent ones). */
 export const MAX_BATCH = 5000
+
+type StoredListener = { listener: (points: readonly ReadingPoint[]) => void; active: () => boolean }
 
 /**
  * The path from "an MQTT message arrived" to "stored, registered, shown": parse (total,
  * never throws) → drop redeliveries → device registry + readings store → coalesced UI
  * events. Messages no parser could read are counted per reason and the last 200 kept.
+ * Built for a hot path: nothing allocated per message that the parsers did not already make.
  */
 export class Ingestor {
   /** Home Assistant mappings learned from discovery configs. */
   readonly ha = new HaRegistry()
+  /** Holds the embedded broker's publishers back while storage is behind. */
+  readonly gate: BackpressureGate
   private readonly redeliveries = new RedeliveryFilter()
+  private readonly lag = new LagMeter()
+  private readonly counters: IngestCounters
   private readonly unparsedRing: UnparsedRecord[] = []
-  private counters: IngestStats
-  private pendingReadings: ReadingPoint[] = []
-  private readonly storedListeners = new Set<(points: readonly ReadingPoint[]) => void>()
+  private readonly uiBatch = new UiBatch(MAX_BATCH)
+  private stored: ReadingPoint[] = []
+  private readonly storedListeners = new Set<StoredListener>()
   private readonly pendingDevices = new Set<string>()
+  private readonly context: ParseContext
+  /** Reused for every message: the registry reads it and keeps nothing of it. */
+  private readonly meta: MessageMeta = { topic: '', source: '', receivedAt: 0, retained: false }
   private tickTimer: Timer | null = null
+  private readonly statsTimer: Timer
   private readonly unsubscribe: (() => void)[] = []
 
   constructor(private readonly options: IngestorOptions) {
-    this.counters = emptyStats(options.clock.now())
+    this.context = { prefix: options.prefix(), ha: this.ha }
+    this.counters = new IngestCounters(options.clock.now())
+    const highWater = options.highWater ?? 20_000
+    this.gate = new BackpressureGate({
+      queued: () => options.store.pending,
+      highWater,
+      lowWater: Math.floor(highWater / 2),
+    })
     this.unsubscribe.push(
       options.registry.onChange((id) => {
         this.pendingDevices.add(id)
@@ -59,9 +86,12 @@ export class Ingestor {
       options.registry.onRemove((id) => {
         this.pendingDevices.delete(id)
         this.redeliveries.forgetDevice(id)
+        this.lag.forgetDevice(id)
         options.emit('device.removed', { id })
       }),
     )
+    this.statsTimer = options.clock.setInterval(() => this.second(), 1000)
+    unref(this.statsTimer)
   }
 
   /** Handles one received message. Never throws: whatever a device sends, the app keeps running. */
@@ -70,7 +100,8 @@ export class Ingestor {
     c.messages++
     c.lastMessageAt = message.receivedAt
     try {
-      const outcome = parseMessage(message, { prefix: this.options.prefix(), ha: this.ha })
+      this.context.prefix = this.options.prefix()
+      const outcome = parseMessage(message, this.context)
       if (outcome.kind === 'unparsed') this.recordUnparsed(message, outcome.reason, outcome.detail)
       else if (outcome.kind === 'ignored') c.ignored++
       else {
@@ -88,8 +119,24 @@ export class Ingestor {
     }
   }
 
+  /**
+   * Lets the embedded broker read on from a publisher once this message is accounted for:
+   * at once, or when storage has caught up (see BackpressureGate).
+   */
+  admit(release: () => void): void {
+    this.gate.admit(release)
+  }
+
   stats(): IngestStats {
-    return { ...this.counters, unparsedByReason: { ...this.counters.unparsedByReason } }
+    return this.counters.snapshot({
+      shed: this.shed(),
+      backlog: {
+        queued: this.options.store.pending,
+        highWater: this.options.highWater ?? 20_000,
+        paused: this.gate.paused,
+        pauses: this.gate.pauses,
+      },
+    })
   }
 
   /** Newest first. */
@@ -99,12 +146,17 @@ export class Ingestor {
   }
 
   /**
-   * Every stored reading as it is stored, uncoalesced: for forwarders that must not lose
-   * what the UI's bounded `readings.batch` may drop under a flood.
+   * Every stored reading, uncoalesced, once per tick: for forwarders and alerts that must
+   * not lose what the UI's bounded `readings.batch` may leave out under a flood. `active`
+   * says whether the listener wants readings now (no points are built when none does).
    */
-  onStored(listener: (points: readonly ReadingPoint[]) => void): () => void {
-    this.storedListeners.add(listener)
-    return () => this.storedListeners.delete(listener)
+  onStored(
+    listener: (points: readonly ReadingPoint[]) => void,
+    active: () => boolean = () => true,
+  ): () => void {
+    const entry = { listener, active }
+    this.storedListeners.add(entry)
+    return () => this.storedListeners.delete(entry)
   }
 
   /** Emits whatever is pending now (also called by the tick). */
@@ -114,80 +166,93 @@ export class Ingestor {
       this.tickTimer = null
     }
     // Devices first: a listener (UI store, alert engine) meets a new device before its readings.
-    const ids = [...this.pendingDevices]
+    const { registry, emit } = this.options
+    for (const id of this.pendingDevices)
+      if (registry.has(id)) emit('device.updated', registry.get(id))
     this.pendingDevices.clear()
-    for (const id of ids) {
-      if (this.options.registry.has(id))
-        this.options.emit('device.updated', this.options.registry.get(id))
-    }
-    if (this.pendingReadings.length > 0) {
-      const batch = this.pendingReadings
-      this.pendingReadings = []
-      this.options.emit(
-        'readings.batch',
-        batch.length > MAX_BATCH ? batch.slice(-MAX_BATCH) : batch,
-      )
-    }
-  }
-
-  close(): void {
-    this.flushEvents()
-    for (const off of this.unsubscribe) off()
-  }
-
-  private apply(update: DeviceUpdate, message: MqttMessage): void {
-    const { registry, store } = this.options
-    if (!registry.canAccept(update.deviceId)) {
-      this.counters.ignored++
-      return
-    }
-    const readingsTs = update.ts ?? message.receivedAt
-    let readings = update.readings
-    if (this.redeliveries.isDuplicate(update, message.receivedAt)) {
-      this.counters.duplicates += readings.length
-      readings = []
-    } else if (message.retain && update.ts === undefined) {
-      // A retained reading without device time is "the last known value", taken at some
-      // unknown moment: show it as latest, but do not invent a timestamp for history.
-      this.counters.retainedNotStored += readings.length
-    } else if (readings.length > 0) {
-      const rows: StoredReading[] = readings.map((r) => {
-        const row: StoredReading = {
-          deviceId: update.deviceId,
-          metric: r.metric,
-          ts: readingsTs,
-          value: r.value,
-        }
-        if (update.seq !== undefined) row.seq = update.seq
-        return row
-      })
-      store.add(rows)
-      this.counters.readings += rows.length
-      const points = rows.map(({ deviceId, metric, ts, value }) => ({
-        deviceId,
-        metric,
-        ts,
-        value,
-      }))
-      for (const listener of this.storedListeners) {
+    if (this.stored.length > 0) {
+      const points = this.stored
+      this.stored = []
+      for (const { listener } of this.storedListeners) {
         try {
           listener(points)
         } catch (error) {
           this.options.logger.error('stored-readings listener failed', { error })
         }
       }
-      for (const point of points) this.pendingReadings.push(point)
-      if (this.pendingReadings.length > 4 * MAX_BATCH)
-        this.pendingReadings.splice(0, this.pendingReadings.length - MAX_BATCH)
+    }
+    if (this.uiBatch.size > 0) emit('readings.batch', this.uiBatch.take())
+    this.gate.check()
+  }
+
+  close(): void {
+    this.flushEvents()
+    this.gate.check(true)
+    this.options.clock.clearInterval(this.statsTimer)
+    for (const off of this.unsubscribe) off()
+  }
+
+  private apply(update: DeviceUpdate, message: MqttMessage): void {
+    const { registry, store } = this.options
+    const c = this.counters
+    if (!registry.canAccept(update.deviceId)) {
+      c.ignored++
+      c.devicesRefused++
+      return
+    }
+    const deviceId = update.deviceId
+    const readingsTs = update.ts ?? message.receivedAt
+    const readings = update.readings
+    if (this.redeliveries.isDuplicate(update, message.receivedAt)) {
+      c.duplicates += readings.length
+      update.readings = []
+    } else if (message.retain && update.ts === undefined) {
+      // A retained reading without device time is "the last known value", taken at some
+      // unknown moment: show it as latest, but do not invent a timestamp for history.
+      c.retainedNotStored += readings.length
+    } else if (readings.length > 0) {
+      store.add(deviceId, readingsTs, update.seq, readings)
+      c.readings += readings.length
+      if (update.ts !== undefined && !message.retain)
+        this.lag.recordDeviceTime(deviceId, update.ts, message.receivedAt)
+      const keep = this.wantsStored()
+      for (const r of readings) {
+        this.uiBatch.add(deviceId, r.metric, readingsTs, r.value)
+        if (keep) this.stored.push({ deviceId, metric: r.metric, ts: readingsTs, value: r.value })
+      }
       this.scheduleTick()
     }
-    const meta = {
-      topic: message.topic,
-      source: message.source,
-      receivedAt: message.receivedAt,
-      retained: message.retain,
+    const meta = this.meta
+    meta.topic = message.topic
+    meta.source = message.source
+    meta.receivedAt = message.receivedAt
+    meta.retained = message.retain
+    registry.observe(update, meta, readingsTs)
+  }
+
+  private wantsStored(): boolean {
+    for (const { active } of this.storedListeners) if (active()) return true
+    return false
+  }
+
+  private shed(): Record<string, number> {
+    const shed: Record<string, number> = {
+      uiReadings: this.uiBatch.shed,
+      storeFailed: this.options.store.stats.failed,
+      unparsedEvicted: this.counters.unparsedEvicted,
+      devicesRefused: this.counters.devicesRefused,
+      ...this.options.extraShed?.(),
     }
-    registry.observe({ ...update, readings }, meta, readingsTs)
+    return shed
+  }
+
+  /** Once a second: rates and lag, and an `ingest.stats` event while messages flow. */
+  private second(): void {
+    const now = this.options.clock.now()
+    const lagMs = this.lag.sample(now)
+    if (this.counters.tick(lagMs, this.options.store.pending > 0 || this.gate.paused))
+      this.options.emit('ingest.stats', this.stats())
+    this.gate.check()
   }
 
   private recordUnparsed(message: MqttMessage, reason: UnparsedReason, detail: string): void {
@@ -206,7 +271,10 @@ export class Ingestor {
       retain: message.retain,
     })
     const max = this.options.maxUnparsed ?? 200
-    if (this.unparsedRing.length > max) this.unparsedRing.splice(0, this.unparsedRing.length - max)
+    if (this.unparsedRing.length > max) {
+      c.unparsedEvicted += this.unparsedRing.length - max
+      this.unparsedRing.splice(0, this.unparsedRing.length - max)
+    }
   }
 
   private scheduleTick(): void {
@@ -218,17 +286,6 @@ export class Ingestor {
   }
 }
 
-function emptyStats(since: number): IngestStats {
-  return {
-    since,
-    messages: 0,
-    parsed: 0,
-    ignored: 0,
-    unparsed: 0,
-    unparsedByReason: {},
-    readings: 0,
-    duplicates: 0,
-    retainedNotStored: 0,
-    lastMessageAt: null,
-  }
+function unref(timer: Timer): void {
+  if (typeof timer === 'object' && timer !== null && 'unref' in timer) timer.unref?.()
 }

@@ -48,7 +48,10 @@ export interface IntegrationsDeps {
   devices: DeviceRegistry
   readings: ReadingsStore
   /** Every stored reading, uncoalesced (Ingestor.onStored): InfluxDB forwarding loses nothing. */
-  storedReadings: (listener: (points: readonly ReadingPoint[]) => void) => () => void
+  storedReadings: (
+    listener: (points: readonly ReadingPoint[]) => void,
+    active: () => boolean,
+  ) => () => void
   /** The app's MQTT client when connected (alert states, HA discovery), else null. */
   mqtt: () => MqttPublisher | null
   /** Native dialogs (Electron only). */
@@ -134,7 +137,10 @@ export async function createIntegrations(d: IntegrationsDeps): Promise<Integrati
       if (isUp && !wasUp && store.homeAssistant().enabled) void ha.publishAll(true)
     }),
     events.on('readings.batch', (points) => alerts.onReadings(points)),
-    d.storedReadings((points) => forwarder.addReadings(points)),
+    d.storedReadings(
+      (points) => forwarder.addReadings(points),
+      () => store.influxTarget() !== null,
+    ),
     events.on('device.updated', (device) => {
       alerts.onDevice(device)
       ha.onDevice(device)

@@ -9,7 +9,6 @@ import {
 } from '../../../shared/contract/connections'
 import { ApiError } from '../../../shared/errors'
 import type { MqttMessage } from '../../../shared/mqtt-message'
-import { appSubscriptions } from '../../../shared/topics'
 import type { Clock } from '../base/clock'
 import type { Logger } from '../base/logger'
 import { ConnectionStore, newClientId, type StoredConnection } from './connection-store'
@@ -59,8 +58,11 @@ export class ConnectionManager {
   }
 
   /**
-   * Connects the app's own client to the embedded broker at `url`; resolves once it is
-   * subscribed (or after `waitMs`), so nothing published right after start-up is missed.
+   * Connects the app's own client to the embedded broker at `url`, for publishing only
+   * (commands, alert states, Home Assistant configs): the app receives the embedded broker's
+   * messages in-process (broker-tap), not through this client. A clean session, so a
+   * persistent `#` session left by an older version is dropped rather than fed. Resolves once
+   * connected (or after `waitMs`).
    */
   async attachEmbedded(
     url: string,
@@ -77,8 +79,8 @@ export class ConnectionManager {
         ...credentials,
         protocolVersion: 4,
         clientId: this.store.appClientId,
-        clean: false,
-        subscriptions: appSubscriptions().map((topic) => ({ topic, qos: 1 as const })),
+        clean: true,
+        subscriptions: [],
         rejectUnauthorized: true,
         enabled: true,
       },

@@ -28,8 +28,14 @@ export interface MqttCoreOptions {
   clock: Clock
   logger: Logger
   settings: () => Settings
-  /** Every message the app's clients receive (→ ingestion). */
+  /** Every message the app receives, from the embedded broker or its connections (→ ingestion). */
   onMessage: (message: MqttMessage) => void
+  /**
+   * Called after onMessage for each message from the embedded broker with the broker's
+   * `release`: calling it lets the broker read on from that publisher (backpressure).
+   * Default: release at once.
+   */
+  admit?: (release: () => void) => void
   emit: <E extends 'broker.stats' | 'connection.changed' | 'topics.updated'>(
     event: E,
     payload: EventPayload<E>,
@@ -158,6 +164,11 @@ export class MqttCore {
       config,
       credentials: this.credentials,
       prefix: () => this.options.settings().devices.prefix,
+      onPublish: (message, release) => {
+        this.receive(message)
+        if (this.options.admit) this.options.admit(release)
+        else release()
+      },
     })
     try {
       await broker.start()

@@ -1,0 +1,154 @@
+/**
+ * What the ingestor reports about the data path: an `ingest.stats` event while messages
+ * flow (and one when they stop), how late data is from device timestamps, what the live
+ * view left out, and publishers held back while storage is behind (real SQLite store).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { EventName, EventPayload } from '../../../src/shared/api'
+import type { MqttMessage } from '../../../src/shared/mqtt-message'
+import { silentLogger } from '../../../src/main/core/base/logger'
+import { DeviceRegistry } from '../../../src/main/core/devices/device-registry'
+import { Ingestor, MAX_BATCH } from '../../../src/main/core/ingest/ingestor'
+import { ReadingsStore } from '../../../src/main/core/readings/readings-store'
+import { FakeClock } from '../../helpers/fake-clock'
+import { tempDir } from '../../helpers/temp-dir'
+
+let dir: { path: string; cleanup: () => Promise<void> }
+let clock: FakeClock
+let store: ReadingsStore
+let registry: DeviceRegistry
+let emitted: { event: EventName; payload: unknown }[]
+let ingestor: Ingestor | undefined
+
+function telemetry(id: string, deviceTs: number, seq: number): MqttMessage {
+  return {
+    topic: `iot/${id}/telemetry`,
+    payload: Buffer.from(JSON.stringify({ temperature: 21, humidity: 40, ts: deviceTs, seq })),
+    qos: 0,
+    retain: false,
+    receivedAt: clock.now(),
+    source: 'embedded',
+  }
+}
+
+function make(options: { highWater?: number } = {}): Ingestor {
+  ingestor = new Ingestor({
+    registry,
+    store,
+    clock,
+    logger: silentLogger,
+    emit: (event, payload) => emitted.push({ event, payload }),
+    prefix: () => 'iot',
+    ...options,
+  })
+  return ingestor
+}
+
+function statsEvents(): EventPayload<'ingest.stats'>[] {
+  return emitted
+    .filter((e) => e.event === 'ingest.stats')
+    .map((e) => e.payload as EventPayload<'ingest.stats'>)
+}
+
+beforeEach(async () => {
+  dir = await tempDir('ingest-path-')
+  clock = new FakeClock(Date.UTC(2026, 0, 15))
+  store = new ReadingsStore({
+    dataDir: dir.path,
+    clock,
+    logger: silentLogger,
+    retentionDays: () => 90,
+  })
+  registry = new DeviceRegistry({
+    dataDir: dir.path,
+    clock,
+    logger: silentLogger,
+    offlineAfterS: () => 600,
+  })
+  await registry.load()
+  emitted = []
+})
+
+afterEach(async () => {
+  ingestor?.close()
+  ingestor = undefined
+  await registry.close()
+  store.close()
+  await dir.cleanup()
+})
+
+describe('Ingestor data path', () => {
+  it('sends ingest.stats every second while messages flow, once more when they stop, then stays quiet', () => {
+    const ingest = make()
+    for (let s = 0; s < 3; s++) {
+      for (let i = 0; i < 10; i++) ingest.ingest(telemetry('a', clock.now(), s * 10 + i))
+      clock.advance(1000)
+    }
+    expect(statsEvents().map((e) => e.readingsPerS)).toEqual([20, 20, 20])
+    clock.advance(5000)
+    const events = statsEvents()
+    expect(events).toHaveLength(4)
+    expect(events[3]).toMatchObject({ readingsPerS: 0, messages: 30, readings: 60 })
+  })
+
+  it('reports lag as how far device time trails arrival, beyond each device clock’s own offset', () => {
+    const ingest = make()
+    // Device a runs 3 s behind our clock (its usual offset), device b on time.
+    for (let s = 0; s < 5; s++) {
+      ingest.ingest(telemetry('a', clock.now() - 3000, s))
+      ingest.ingest(telemetry('b', clock.now(), s))
+      clock.advance(1000)
+    }
+    expect(ingest.stats().lagMs).toBe(0)
+    // Now everything arrives 8 s after it was sent: the app (or the network) is behind.
+    for (let s = 5; s < 8; s++) {
+      clock.advance(1000)
+      ingest.ingest(telemetry('a', clock.now() - 3000 - 8000, s))
+      ingest.ingest(telemetry('b', clock.now() - 8000, s))
+    }
+    clock.advance(1000)
+    expect(statsEvents().at(-1)?.lagMs).toBe(8000)
+  })
+
+  it('does not read one board replaying its offline spool as the whole app being late', () => {
+    const ingest = make()
+    for (let s = 0; s < 3; s++) {
+      for (const id of ['a', 'b', 'c']) ingest.ingest(telemetry(id, clock.now(), s))
+      clock.advance(1000)
+    }
+    for (let i = 0; i < 100; i++)
+      ingest.ingest(telemetry('c', clock.now() - 3_600_000 + i * 1000, 100 + i))
+    for (const id of ['a', 'b']) ingest.ingest(telemetry(id, clock.now(), 50))
+    clock.advance(1000)
+    expect(statsEvents().at(-1)?.lagMs).toBe(0)
+  })
+
+  it('counts the readings a live batch left out, and still stores them', () => {
+    const ingest = make()
+    const messages = MAX_BATCH // two readings each: half of them do not fit one UI batch
+    for (let i = 0; i < messages; i++) ingest.ingest(telemetry(`d${i % 50}`, clock.now(), i))
+    ingest.flushEvents()
+    const batch = emitted.find((e) => e.event === 'readings.batch')?.payload as unknown[]
+    expect(batch).toHaveLength(MAX_BATCH)
+    expect(ingest.stats().shed.uiReadings).toBe(messages * 2 - MAX_BATCH)
+    store.flush()
+    expect(store.count()).toBe(messages * 2)
+  })
+
+  it('holds publishers back above the high-water mark and lets them go once storage has caught up', () => {
+    const ingest = make({ highWater: 10 })
+    const released: number[] = []
+    for (let i = 0; i < 30; i++) {
+      ingest.ingest(telemetry('a', clock.now(), i))
+      ingest.admit(() => released.push(i))
+    }
+    // Messages up to the mark go through; after that the broker must wait.
+    expect(released.length).toBeLessThan(30)
+    expect(ingest.stats().backlog).toMatchObject({ paused: true, pauses: 1, highWater: 10 })
+    expect(ingest.stats().backlog.queued).toBeGreaterThanOrEqual(10)
+    store.flush()
+    ingest.flushEvents()
+    expect(released).toEqual(Array.from({ length: 30 }, (_, i) => i))
+    expect(ingest.stats().backlog).toMatchObject({ paused: false, queued: 0, pauses: 1 })
+  })
+})
