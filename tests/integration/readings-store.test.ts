@@ -3,14 +3,14 @@ import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { silentLogger } from '../../src/main/core/base/logger'
-import { ReadingsStore, type StoredReading } from '../../src/main/core/readings/readings-store'
+import { ReadingsStore } from '../../src/main/core/readings/readings-store'
 import { FakeClock } from '../helpers/fake-clock'
 import { tempDir } from '../helpers/temp-dir'
 
 const DAY = 86_400_000
 let dir: { path: string; cleanup: () => Promise<void> }
 let clock: FakeClock
-let retentionDays: number
+let retention: { raw: number; minute: number; hour: number }
 let store: ReadingsStore
 
 function open(options: { batchSize?: number } = {}): ReadingsStore {
@@ -18,35 +18,36 @@ function open(options: { batchSize?: number } = {}): ReadingsStore {
     dataDir: dir.path,
     clock,
     logger: silentLogger,
-    retentionDays: () => retentionDays,
+    retentionDays: () => retention.raw,
+    minuteRetentionDays: () => retention.minute,
+    hourRetentionDays: () => retention.hour,
     ...options,
   })
 }
 
-/** Rows as another connection sees them: proves what is on disk, not in the buffer. */
-function rowsOnDisk(): number {
+/** A number as another connection sees it: proves what is on disk, not in memory. */
+function onDisk(sql: string): number {
   const db = new DatabaseSync(join(dir.path, 'readings.sqlite'), { readOnly: true })
   try {
-    return Number((db.prepare('SELECT COUNT(*) AS n FROM readings').get() as { n: number }).n)
+    return Number(Object.values(db.prepare(sql).get() ?? {})[0] ?? 0)
   } finally {
     db.close()
   }
 }
+const readingsOnDisk = (): number => onDisk('SELECT sum(length(data)) / 12 FROM samples')
 
-function reading(
-  deviceId: string,
-  metric: string,
-  ts: number,
-  value: number,
-  seq?: number,
-): StoredReading {
-  return seq === undefined ? { deviceId, metric, ts, value } : { deviceId, metric, ts, value, seq }
-}
+const th = (t: number, h: number): { metric: string; value: number }[] => [
+  { metric: 'temperature', value: t },
+  { metric: 'humidity', value: h },
+]
+const temp = (value: number): { metric: string; value: number }[] => [
+  { metric: 'temperature', value },
+]
 
 beforeEach(async () => {
   dir = await tempDir('readings-')
   clock = new FakeClock(Date.UTC(2026, 0, 15))
-  retentionDays = 30
+  retention = { raw: 30, minute: 365, hour: 3650 }
   store = open()
 })
 
@@ -56,25 +57,40 @@ afterEach(async () => {
 })
 
 describe('ReadingsStore', () => {
-  it('buffers writes and commits them after 250 ms, or at once past the batch size', () => {
-    store.add([reading('d', 'temperature', clock.now(), 21)])
-    expect(rowsOnDisk()).toBe(0)
+  it('buffers messages and commits them after 250 ms, or at once past the batch size', () => {
+    store.add('d', clock.now(), 1, th(21, 40))
+    expect(store.pending).toBe(1)
+    expect(store.stats.buffered).toBe(2)
     clock.advance(249)
-    expect(rowsOnDisk()).toBe(0)
+    expect(readingsOnDisk()).toBe(0)
     clock.advance(1)
-    expect(rowsOnDisk()).toBe(1)
+    expect(readingsOnDisk()).toBe(2)
+    expect(onDisk('SELECT count(*) FROM samples')).toBe(1) // one row per message
+    expect(store.pending).toBe(0)
 
     store.close()
     store = open({ batchSize: 100 })
-    store.add(Array.from({ length: 100 }, (_, i) => reading('d', 'humidity', clock.now() + i, i)))
-    expect(rowsOnDisk()).toBe(101)
+    for (let i = 0; i < 99; i++) store.add('d', clock.now() + i, undefined, temp(i))
+    expect(readingsOnDisk()).toBe(2)
+    store.add('d', clock.now() + 99, undefined, temp(99))
+    expect(readingsOnDisk()).toBe(102)
+    expect(store.stats).toEqual({ inserted: 100, duplicates: 0, buffered: 0, failed: 0 })
   })
 
-  it('writes buffered rows on close and keeps them across reopen', () => {
-    store.add([
-      reading('d', 'temperature', clock.now(), 21),
-      reading('d', 'humidity', clock.now(), 40),
-    ])
+  it('writes rollups and latest values at checkpoints (every 5 s), not per reading', () => {
+    store.add('d', clock.now(), undefined, th(21, 40))
+    clock.advance(250)
+    expect(readingsOnDisk()).toBe(2)
+    expect(onDisk('SELECT count(*) FROM rollup_1m') + onDisk('SELECT count(*) FROM latest')).toBe(0)
+    expect(store.latest('d').map((r) => r.value)).toEqual([40, 21]) // memory answers at once
+    clock.advance(5000)
+    expect(onDisk('SELECT sum(n) FROM rollup_1m')).toBe(2)
+    expect(onDisk('SELECT sum(n) FROM rollup_1h')).toBe(2)
+    expect(onDisk('SELECT count(*) FROM latest')).toBe(2)
+  })
+
+  it('writes buffered messages on close and keeps them across reopen', () => {
+    store.add('d', clock.now(), undefined, th(21, 40))
     store.close()
     store = open()
     expect(store.count()).toBe(2)
@@ -84,154 +100,140 @@ describe('ReadingsStore', () => {
     ])
   })
 
-  it('drops exact redeliveries (same device, metric, ts and seq) but keeps rows without seq', () => {
+  it('stores a QoS 1 redelivery (same device, ts and seq) once, and messages without seq always', () => {
     const t = clock.now()
-    store.add([
-      reading('d', 'temperature', t, 21, 5),
-      reading('d', 'temperature', t, 21, 5),
-      reading('d', 'temperature', t, 21, 6),
-    ])
-    store.add([reading('d', 'temperature', t, 21), reading('d', 'temperature', t, 21)])
-    expect(store.count()).toBe(4)
-    expect(store.stats.duplicates).toBe(1)
+    store.add('d', t, 5, th(21, 40))
+    store.add('d', t, 5, th(21, 40))
+    store.add('e', t, 5, th(21, 40)) // another device
+    store.add('d', t, 6, temp(21))
+    store.flush()
+    store.add('d', t, 5, th(21, 40)) // redelivered after it was committed
+    store.add('d', t, undefined, temp(21))
+    store.add('d', t, undefined, temp(21))
+    expect(store.count('d')).toBe(5)
+    expect(store.count()).toBe(7)
+    expect(store.stats).toMatchObject({ inserted: 7, duplicates: 4 })
+    const minute = store.query({
+      deviceIds: ['d'],
+      metrics: ['temperature'],
+      from: t,
+      to: t + 60_000,
+      points: 1,
+    })
+    expect(minute.series[0]!.buckets[0]!.count).toBe(4) // duplicates never reach rollups
   })
 
   it('keeps the newest value as latest even when older readings arrive later', () => {
     const t = clock.now()
-    store.add([
-      reading('a', 'temperature', t, 20),
-      reading('a', 'temperature', t - 60_000, 10),
-      reading('b', 'temperature', t, 5),
-    ])
+    store.add('a', t, undefined, temp(20))
+    store.add('a', t - 60_000, undefined, temp(10))
+    store.add('b', t, undefined, temp(5))
     expect(store.latest()).toEqual([
       { deviceId: 'a', metric: 'temperature', ts: t, value: 20 },
       { deviceId: 'b', metric: 'temperature', ts: t, value: 5 },
     ])
-  })
-
-  it('prunes readings older than the retention period on open and every hour', () => {
-    const now = clock.now()
-    store.add([
-      reading('d', 'temperature', now - 31 * DAY, 1),
-      reading('d', 'temperature', now - 29 * DAY, 2),
-      reading('d', 'humidity', now - 30 * DAY - 1, 3),
-      reading('d', 'humidity', now - 1000, 4),
-    ])
     store.close()
-    store = open() // prune on open
-    expect([...store.iterate({ from: 0, to: now + 1 })].map((r) => r.value).sort()).toEqual([2, 4])
-
-    retentionDays = 1
-    clock.advance(3_600_000) // hourly prune with the new setting
-    expect([...store.iterate({ from: 0, to: clock.now() })].map((r) => r.value)).toEqual([4])
-    // A series whose readings are all gone has no latest value either.
-    expect(store.latest('d').map((r) => r.metric)).toEqual(['humidity'])
+    store = open()
+    expect(store.latest('a')).toEqual([{ deviceId: 'a', metric: 'temperature', ts: t, value: 20 }])
   })
 
-  it('downsamples in SQL exactly like a brute-force computation over random data', () => {
-    let seed = 42
-    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
-    const from = clock.now() - DAY
-    const rows: StoredReading[] = []
-    for (let i = 0; i < 5000; i++) {
-      const device = random() < 0.5 ? 'a' : 'b'
-      rows.push(
-        reading(
-          device,
-          random() < 0.5 ? 'temperature' : 'humidity',
-          from - 3_600_000 + Math.floor(random() * (DAY + 7_200_000)),
-          Math.round(random() * 1000) / 10 - 20,
-        ),
-      )
-    }
-    store.add(rows)
-    for (const [qFrom, qTo, points] of [
-      [from, from + DAY, 97],
-      [from + 12_345, from + 12_345 + 3_600_000, 7],
-      [from, from + DAY, 5000],
-      [from, from + 10, 3],
-    ] as const) {
-      const result = store.query({
-        deviceIds: ['a', 'b'],
-        metrics: ['temperature', 'humidity'],
-        from: qFrom,
-        to: qTo,
-        points,
-      })
-      const width = Math.max(1, Math.ceil((qTo - qFrom) / points))
-      expect(result.bucketMs).toBe(width)
-      expect(result.series.map((s) => `${s.deviceId}/${s.metric}`)).toEqual([
-        'a/temperature',
-        'a/humidity',
-        'b/temperature',
-        'b/humidity',
-      ])
-      for (const series of result.series) {
-        const expected = new Map<number, number[]>()
-        for (const r of rows) {
-          if (
-            r.deviceId !== series.deviceId ||
-            r.metric !== series.metric ||
-            r.ts < qFrom ||
-            r.ts >= qTo
-          )
-            continue
-          const t = qFrom + Math.floor((r.ts - qFrom) / width) * width
-          expected.set(t, [...(expected.get(t) ?? []), r.value])
-        }
-        const brute = [...expected.entries()]
-          .sort(([x], [y]) => x - y)
-          .map(([t, values]) => ({
-            t,
-            min: Math.min(...values),
-            max: Math.max(...values),
-            count: values.length,
-            avg: values.reduce((sum, v) => sum + v, 0) / values.length,
-          }))
-        expect(series.buckets.length).toBe(brute.length)
-        expect(series.buckets.length).toBeLessThanOrEqual(points)
-        series.buckets.forEach((bucket, i) => {
-          const b = brute[i]!
-          expect({ t: bucket.t, min: bucket.min, max: bucket.max, count: bucket.count }).toEqual({
-            t: b.t,
-            min: b.min,
-            max: b.max,
-            count: b.count,
-          })
-          expect(bucket.avg).toBeCloseTo(b.avg, 9)
-        })
-      }
-    }
+  it('prunes each tier after its own retention, on open and every hour', () => {
+    const now = clock.now()
+    const ask = (from: number, to: number): number[] =>
+      store
+        .query({ deviceIds: ['d'], metrics: ['temperature'], from, to, points: 1 })
+        .series[0]!.buckets.map((b) => b.count)
+    store.add('d', now - 400 * DAY, undefined, temp(1))
+    store.add('d', now - 31 * DAY, undefined, temp(2))
+    store.add('d', now - 29 * DAY, undefined, temp(3))
+    store.add('d', now - 1000, undefined, th(4, 50))
+    store.close()
+    store = open() // prune on open: raw keeps 30 days, minutes a year, hours ten years
+    const raw = [...store.iterate({ from: 0, to: now + 1 })].map((r) => r.value)
+    expect(raw.sort((x, y) => x - y)).toEqual([3, 4, 50])
+    expect(onDisk('SELECT sum(n) FROM rollup_1m')).toBe(4) // day -400 gone from minutes
+    expect(onDisk('SELECT sum(n) FROM rollup_1h')).toBe(5)
+    expect(ask(now - 500 * DAY, now)).toEqual([4]) // hour rollups still hold day -400
+
+    retention = { raw: 1, minute: 20, hour: 100 }
+    clock.advance(3_600_000) // hourly prune with the new settings
+    const left = [...store.iterate({ from: 0, to: clock.now() })].map((r) => r.value)
+    expect(left.sort((x, y) => x - y)).toEqual([4, 50])
+    expect(onDisk('SELECT sum(n) FROM rollup_1m')).toBe(2)
+    expect(onDisk('SELECT sum(n) FROM rollup_1h')).toBe(4)
+    expect(ask(now - 500 * DAY, now)).toEqual([3])
+    // A series whose raw readings are all gone has no latest value either.
+    store.add('d', now - 2 * DAY, undefined, [{ metric: 'pressure', value: 1 }])
+    clock.advance(3_600_000)
+    expect(store.latest('d').map((r) => r.metric)).toEqual(['humidity', 'temperature'])
   })
 
   it('streams readings of chosen devices in series or time order', () => {
     const t = clock.now()
-    store.add([
-      reading('b', 'temperature', t + 1, 1),
-      reading('a', 'temperature', t + 2, 2),
-      reading('a', 'humidity', t + 3, 3),
-      reading('c', 'temperature', t, 9),
-    ])
-    const series = [...store.iterate({ from: t, to: t + 10 }, ['a', 'b'])]
-    expect(series.map((r) => `${r.deviceId}/${r.metric}`)).toEqual([
-      'a/humidity',
-      'a/temperature',
-      'b/temperature',
+    store.add('b', t + 1, undefined, temp(1))
+    store.add('a', t + 2, undefined, temp(2))
+    store.add('a', t + 3, undefined, [{ metric: 'humidity', value: 3 }])
+    store.add('c', t, undefined, temp(9))
+    store.add('a', t + 3, 1, th(5, 6))
+    const series = [...store.iterate({ from: t, to: t + 10 }, ['b', 'a'])]
+    expect(series.map((r) => `${r.deviceId}/${r.metric}=${r.value}`)).toEqual([
+      'a/humidity=3',
+      'a/humidity=6',
+      'a/temperature=2',
+      'a/temperature=5',
+      'b/temperature=1',
     ])
     const byTime = [...store.iterate({ from: t, to: t + 10 }, undefined, 'time')]
-    expect(byTime.map((r) => r.value)).toEqual([9, 1, 2, 3])
+    expect(byTime.map((r) => r.value)).toEqual([9, 1, 2, 3, 6, 5])
     expect([...store.iterate({ from: t, to: t + 10 }, [])]).toEqual([])
+    expect(
+      [...store.iterate({ from: t + 1, to: t + 3 }, ['a', 'nobody'])].map((r) => r.value),
+    ).toEqual([2])
   })
 
-  it('deletes everything of a forgotten device', () => {
-    store.add([
-      reading('a', 'temperature', clock.now(), 1),
-      reading('b', 'temperature', clock.now(), 2),
-    ])
+  it('deletes every reading, rollup and latest value of a forgotten device', () => {
+    const t = clock.now()
+    store.add('a', t, undefined, temp(1))
+    store.add('b', t, undefined, temp(2))
     store.deleteDevice('a')
     expect(store.count('a')).toBe(0)
     expect(store.count('b')).toBe(1)
     expect(store.latest().map((r) => r.deviceId)).toEqual(['b'])
+    const hourly = store.query({
+      deviceIds: ['a', 'b'],
+      metrics: ['temperature'],
+      from: t - DAY,
+      to: t + DAY,
+      points: 2,
+    })
+    expect(hourly.series.map((s) => s.buckets.length)).toEqual([0, 1])
+    store.add('a', t + 1, undefined, temp(3)) // it comes back if it publishes again
+    expect(store.latest('a')).toEqual([
+      { deviceId: 'a', metric: 'temperature', ts: t + 1, value: 3 },
+    ])
+  })
+
+  it('counts a failed write as failed, drops its deltas and keeps working', () => {
+    const t = clock.now()
+    store.add('d', t, 1, th(1, 2))
+    store.flush()
+    const other = new DatabaseSync(join(dir.path, 'readings.sqlite'))
+    other.exec('BEGIN IMMEDIATE') // another writer holds the lock past busy_timeout
+    store.add('d', t + 1, 2, th(3, 4))
+    store.flush()
+    other.exec('ROLLBACK')
+    other.close()
+    expect(store.stats).toMatchObject({ inserted: 2, failed: 2, buffered: 0 })
+    store.add('d', t + 2, 3, th(5, 6))
+    const result = store.query({
+      deviceIds: ['d'],
+      metrics: ['temperature'],
+      from: t,
+      to: t + 60_000,
+      points: 1,
+    })
+    expect(result.series[0]!.buckets).toEqual([{ t, min: 1, avg: 3, max: 5, count: 2 }])
+    expect(store.latest('d').map((r) => r.value)).toEqual([6, 5])
   })
 
   it('sets a corrupt database aside and starts a new one', () => {
@@ -239,7 +241,7 @@ describe('ReadingsStore', () => {
     writeFileSync(join(dir.path, 'readings.sqlite'), 'this is not a database'.repeat(100))
     store = open()
     expect(store.warnings[0]).toMatch(/moved to .*readings\.sqlite\.corrupt-/)
-    store.add([reading('d', 'temperature', clock.now(), 1)])
+    store.add('d', clock.now(), undefined, temp(1))
     expect(store.count()).toBe(1)
   })
 })

@@ -30,13 +30,12 @@ beforeAll(async () => {
     retentionDays: () => 3650,
   })
   for (const [d, deviceId] of DEVICES.entries()) {
-    const rows = []
     for (let i = 0; i < PER_DEVICE; i++) {
-      const ts = T0 + i * 10_000 + d
-      rows.push({ deviceId, metric: 'temperature', ts, value: 20 + (i % 100) / 4 })
-      rows.push({ deviceId, metric: 'humidity', ts, value: 40 + d })
+      store.add(deviceId, T0 + i * 10_000 + d, i, [
+        { metric: 'temperature', value: 20 + (i % 100) / 4 },
+        { metric: 'humidity', value: 40 + d },
+      ])
     }
-    store.add(rows)
   }
   store.flush()
   await writeFile(

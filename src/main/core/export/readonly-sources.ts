@@ -2,6 +2,9 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import type { ReadingPoint } from '../../../shared/contract/readings'
+import { iterateReadings, iterateV1Readings } from '../readings/readings-cursor'
+import { schemaVersion } from '../readings/readings-schema'
+import { SeriesDictionary } from '../readings/series-dictionary'
 import type { ReadingsCursor } from './export-service'
 
 /**
@@ -18,22 +21,15 @@ export class ReadonlyReadings implements ReadingsCursor {
     this.db = new DatabaseSync(file, { readOnly: true })
   }
 
+  /** Same order and meaning as ReadingsStore.iterate; also reads a file still at schema 1. */
   *iterate(
     range: { from: number; to: number },
     deviceIds?: readonly string[],
     order: 'series' | 'time' = 'time',
   ): Generator<ReadingPoint> {
-    const ids = deviceIds ?? []
-    const filter =
-      deviceIds === undefined ? '' : `AND device IN (${ids.map(() => '?').join(', ') || 'NULL'})`
-    const orderBy = order === 'time' ? 'ts, device, metric' : 'device, metric, ts'
-    const statement = this.db.prepare(
-      `SELECT device AS deviceId, metric, ts, value FROM readings
-       WHERE ts >= ? AND ts < ? ${filter} ORDER BY ${orderBy}`,
-    )
-    for (const row of statement.iterate(Math.floor(range.from), Math.ceil(range.to), ...ids)) {
-      yield row as unknown as ReadingPoint
-    }
+    if (schemaVersion(this.db) < 2) yield* iterateV1Readings(this.db, range, deviceIds, order)
+    // The dictionary is read per export: the app may have met new devices since.
+    else yield* iterateReadings(this.db, new SeriesDictionary(this.db), range, deviceIds, order)
   }
 
   close(): void {

@@ -1,71 +1,80 @@
-import { existsSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
-import { DatabaseSync, type StatementSync } from 'node:sqlite'
+import type { DatabaseSync } from 'node:sqlite'
 import type { Bucket, ReadingPoint } from '../../../shared/contract/readings'
 import type { Clock, Timer } from '../base/clock'
 import type { Logger } from '../base/logger'
-import { openReadingsDb } from './readings-schema'
+import { LatestValues } from './latest-values'
+import { iterateReadings } from './readings-cursor'
+import { planQuery, ReadingsQuery } from './readings-query'
+import { pruneReadings, type RetentionDays } from './readings-retention'
+import { inTransaction, openOrSetAside } from './readings-schema'
+import { ReadingsWriter, unref, type ReadingsStats } from './readings-writer'
+import { ROLLUP_TIERS, type RollupTier } from './rollup-accumulator'
+import { SeriesDictionary } from './series-dictionary'
 
-/** One reading to store; `seq` (when the device sends one) makes QoS 1 redeliveries droppable. */
-export interface StoredReading extends ReadingPoint {
-  seq?: number
-}
+export type { ReadingsStats } from './readings-writer'
 
 export interface ReadingsStoreOptions {
   dataDir: string
   clock: Clock
   logger: Logger
-  /** Read at every prune, so a settings change applies without a restart. */
+  /** Raw readings are kept this long; read at every prune and query. */
   retentionDays: () => number
-  /** Rows buffered before a flush is forced (default 1000). */
+  /** Per-minute rollups are kept this long (default 365 days). */
+  minuteRetentionDays?: () => number
+  /** Per-hour rollups are kept this long (default 3650 days). */
+  hourRetentionDays?: () => number
+  /** Messages buffered before a flush is forced (default 2000). */
   batchSize?: number
-  /** Longest a row waits in the buffer (default 250 ms). */
+  /** Longest a message waits in the buffer (default 250 ms). */
   flushMs?: number
-  /** How often old readings are pruned (default hourly; also once at open). */
+  /** Longest rollup deltas and latest values wait in memory before they are merged (default 5 s). */
+  checkpointMs?: number
+  /** How often old data is pruned (default hourly; also once at open). */
   pruneEveryMs?: number
 }
 
 const DAY_MS = 86_400_000
 
 /**
- * Readings in `<dataDir>/readings.sqlite` (node:sqlite, WAL, synchronous=NORMAL).
- * Writes are buffered and flushed in one transaction every `flushMs` or `batchSize` rows,
- * so a burst of messages costs a few transactions, not one fsync each. Reads flush first,
- * so a query always sees everything accepted before it.
+ * Readings in `<dataDir>/readings.sqlite` (node:sqlite, WAL, synchronous=NORMAL), laid out
+ * for time series: one raw row per message, per-minute and per-hour rollups maintained as data
+ * arrives, the newest value per series in memory (write path: ReadingsWriter). Range queries
+ * are answered from the coarsest tier that gives the points asked for; each tier has its own
+ * retention. Reads flush first, so they always see everything accepted before them.
  */
 export class ReadingsStore {
   readonly file: string
   /** Start-up problems (e.g. a corrupt database that was set aside). */
   readonly warnings: string[] = []
+  private readonly options: ReadingsStoreOptions
   private readonly db: DatabaseSync
-  private readonly insert: StatementSync
-  private readonly upsertLatest: StatementSync
-  private readonly bucketQuery: StatementSync
-  private buffer: StoredReading[] = []
-  private flushTimer: Timer | null = null
+  private readonly dictionary: SeriesDictionary
+  private readonly latestValues: LatestValues
+  private readonly writer: ReadingsWriter
+  private readonly queries: ReadingsQuery
   private readonly pruneTimer: Timer
   private closed = false
-  private counts = { inserted: 0, duplicates: 0 }
 
-  constructor(private readonly options: ReadingsStoreOptions) {
+  constructor(options: ReadingsStoreOptions) {
+    this.options = options
     this.file = join(options.dataDir, 'readings.sqlite')
-    this.db = this.open()
-    this.insert = this.db.prepare(
-      'INSERT OR IGNORE INTO readings (device, metric, ts, value, seq) VALUES (?, ?, ?, ?, ?)',
-    )
-    this.upsertLatest = this.db.prepare(
-      `INSERT INTO latest (device, metric, ts, value) VALUES (?, ?, ?, ?)
-       ON CONFLICT (device, metric) DO UPDATE SET ts = excluded.ts, value = excluded.value
-       WHERE excluded.ts >= latest.ts`,
-    )
-    // Integer division of integer ts by an integer width (params bound as BigInt) gives the
-    // bucket index; the aggregation happens in SQLite, over the (device, metric, ts) index.
-    this.bucketQuery = this.db.prepare(
-      `SELECT (ts - $from) / $width AS b, MIN(value) AS min, AVG(value) AS avg, MAX(value) AS max,
-              COUNT(*) AS count
-       FROM readings WHERE device = $device AND metric = $metric AND ts >= $from AND ts < $to
-       GROUP BY b ORDER BY b`,
-    )
+    const { db, warning } = openOrSetAside(this.file, options.clock.now())
+    if (warning !== undefined) {
+      options.logger.warn(warning)
+      this.warnings.push(warning)
+    }
+    this.db = db
+    this.dictionary = new SeriesDictionary(db)
+    this.latestValues = new LatestValues(db)
+    this.writer = new ReadingsWriter(db, this.dictionary, this.latestValues, {
+      clock: options.clock,
+      logger: options.logger,
+      batchSize: options.batchSize ?? 2000,
+      flushMs: options.flushMs ?? 250,
+      checkpointMs: options.checkpointMs ?? 5000,
+    })
+    this.queries = new ReadingsQuery(db, this.dictionary)
     this.prune()
     this.pruneTimer = options.clock.setInterval(
       () => this.prune(),
@@ -74,100 +83,75 @@ export class ReadingsStore {
     unref(this.pruneTimer)
   }
 
-  /** Rows written and redeliveries dropped since open. */
-  get stats(): { inserted: number; duplicates: number; buffered: number } {
-    return { ...this.counts, buffered: this.buffer.length }
+  /** Readings written, dropped as redeliveries, waiting, and lost since open. */
+  get stats(): ReadingsStats {
+    return this.writer.stats
   }
 
-  /** Queues readings; they are written within `flushMs`, or at once past `batchSize`. */
-  add(rows: readonly StoredReading[]): void {
-    if (this.closed || rows.length === 0) return
-    for (const row of rows) this.buffer.push(row)
-    if (this.buffer.length >= (this.options.batchSize ?? 1000)) this.flush()
-    else if (this.flushTimer === null) {
-      this.flushTimer = this.options.clock.setTimeout(() => {
-        this.flushTimer = null
-        this.flush()
-      }, this.options.flushMs ?? 250)
-      unref(this.flushTimer)
-    }
-  }
-
-  /** Writes the buffer in one transaction. A failed batch is logged and dropped, never retried forever. */
-  flush(): void {
-    if (this.flushTimer !== null) {
-      this.options.clock.clearTimeout(this.flushTimer)
-      this.flushTimer = null
-    }
-    if (this.buffer.length === 0 || this.closed) return
-    const rows = this.buffer
-    this.buffer = []
-    try {
-      this.db.exec('BEGIN')
-      for (const r of rows) {
-        const ts = Math.round(r.ts)
-        const result = this.insert.run(r.deviceId, r.metric, ts, r.value, r.seq ?? null)
-        if (Number(result.changes) > 0) {
-          this.counts.inserted++
-          this.upsertLatest.run(r.deviceId, r.metric, ts, r.value)
-        } else this.counts.duplicates++
-      }
-      this.db.exec('COMMIT')
-    } catch (error) {
-      if (this.db.isTransaction) this.db.exec('ROLLBACK')
-      this.options.logger.error('could not store readings', { error, rows: rows.length })
-    }
+  /** Messages accepted and not yet committed: the ingestor's backpressure signal. */
+  get pending(): number {
+    return this.writer.pending
   }
 
   /**
-   * Splits [from, to) into `points` buckets of equal width (at least 1 ms) and returns
-   * min/avg/max/count of each non-empty bucket, per device × metric, computed in SQL.
+   * Queues one message's readings; a QoS 1 redelivery (same device, ts and seq) is stored
+   * once. Written within `flushMs`, or at once when `batchSize` messages wait. Non-finite
+   * values are skipped (SQLite cannot store them). Never throws: failures count in `stats.failed`.
+   */
+  add(
+    deviceId: string,
+    ts: number,
+    seq: number | undefined,
+    readings: readonly { metric: string; value: number }[],
+  ): void {
+    this.writer.add(deviceId, ts, seq, readings)
+  }
+
+  /** Writes the buffer in one transaction (merging rollups too when a checkpoint is due). */
+  flush(): void {
+    this.writer.write(false)
+  }
+
+  /**
+   * Splits [from, to) into at most `points` buckets and returns min/avg/max/count of each
+   * non-empty bucket, per device × metric (device-major, request order), from the coarsest
+   * tier that still gives the points asked for (see planQuery): with a rollup tier, `from` is
+   * aligned down to the tier and the width is a multiple of it. `bucketMs` and each bucket's
+   * `t` say what was actually done.
    */
   query(q: { deviceIds: string[]; metrics: string[]; from: number; to: number; points: number }): {
     bucketMs: number
     series: { deviceId: string; metric: string; buckets: Bucket[] }[]
   } {
     this.flush()
-    const from = Math.floor(q.from)
-    const to = Math.ceil(q.to)
-    const width = Math.max(1, Math.ceil((to - from) / Math.max(1, q.points)))
-    const series = []
-    for (const deviceId of q.deviceIds) {
-      for (const metric of q.metrics) {
-        const rows = this.bucketQuery.all({
-          from: BigInt(from),
-          to: BigInt(to),
-          width: BigInt(width),
-          device: deviceId,
-          metric,
-        }) as unknown as { b: number; min: number; avg: number; max: number; count: number }[]
-        const buckets = rows.map((r) => ({
-          t: from + Number(r.b) * width,
-          min: r.min,
-          avg: r.avg,
-          max: r.max,
-          count: Number(r.count),
-        }))
-        series.push({ deviceId, metric, buckets })
-      }
-    }
-    return { bucketMs: width, series }
+    const plan = planQuery(q, (tier) => this.keptSince(tier))
+    // Rollup tables answer; the deltas still in memory have to be in them first.
+    if (plan.tier !== null && this.writer.unmerged) this.writer.write(true)
+    return { bucketMs: plan.width, series: this.queries.run(plan, q.deviceIds, q.metrics) }
   }
 
-  /** The newest stored value per device and metric (one device, or all). */
+  /** The newest stored value per device and metric (one device, or all), from memory. */
   latest(deviceId?: string): ReadingPoint[] {
     this.flush()
-    const sql = 'SELECT device AS deviceId, metric, ts, value FROM latest'
-    const rows =
-      deviceId === undefined
-        ? this.db.prepare(`${sql} ORDER BY device, metric`).all()
-        : this.db.prepare(`${sql} WHERE device = ? ORDER BY metric`).all(deviceId)
-    return rows as unknown as ReadingPoint[]
+    const { dictionary } = this
+    const devices =
+      deviceId === undefined ? dictionary.devicesByName() : [dictionary.findDevice(deviceId)]
+    const points: ReadingPoint[] = []
+    for (const device of devices) {
+      if (device === undefined) continue
+      for (const metric of dictionary.metricsOfDevice(device)) {
+        const newest = this.latestValues.get(dictionary.findSeries(device, metric)!)
+        if (newest === undefined) continue
+        const name = dictionary.metricName(metric)
+        points.push({ deviceId: dictionary.deviceName(device), metric: name, ...newest })
+      }
+    }
+    return points
   }
 
   /**
-   * Streams readings in [from, to) without loading them all (for export). `order: 'series'`
-   * walks the index (device, metric, ts); 'time' sorts everything by ts (SQLite may use a temp b-tree).
+   * Streams raw readings in [from, to) without loading them all (export). `order: 'series'`
+   * gives device, metric, ts; 'time' gives ts, device, metric (names in code-unit order).
    */
   *iterate(
     range: { from: number; to: number },
@@ -175,84 +159,82 @@ export class ReadingsStore {
     order: 'series' | 'time' = 'series',
   ): Generator<ReadingPoint> {
     this.flush()
-    const filter =
-      deviceIds === undefined
-        ? ''
-        : `AND device IN (${deviceIds.map(() => '?').join(', ') || 'NULL'})`
-    const orderBy = order === 'time' ? 'ts, device, metric' : 'device, metric, ts'
-    const statement = this.db.prepare(
-      `SELECT device AS deviceId, metric, ts, value FROM readings
-       WHERE ts >= ? AND ts < ? ${filter} ORDER BY ${orderBy}`,
-    )
-    const params = [Math.floor(range.from), Math.ceil(range.to), ...(deviceIds ?? [])]
-    for (const row of statement.iterate(...params)) yield row as unknown as ReadingPoint
+    yield* iterateReadings(this.db, this.dictionary, range, deviceIds, order)
   }
 
-  /** Number of stored rows (optionally of one device); for tests and diagnostics. */
+  /** Number of stored raw readings (optionally of one device); for tests and diagnostics. */
   count(deviceId?: string): number {
     this.flush()
-    const row =
-      deviceId === undefined
-        ? this.db.prepare('SELECT COUNT(*) AS n FROM readings').get()
-        : this.db.prepare('SELECT COUNT(*) AS n FROM readings WHERE device = ?').get(deviceId)
-    return Number((row as { n: number } | undefined)?.n ?? 0)
+    const sql = 'SELECT coalesce(sum(length(data)), 0) / 12 AS n FROM samples'
+    if (deviceId === undefined) return Number(this.db.prepare(sql).get()?.n ?? 0)
+    const device = this.dictionary.findDevice(deviceId)
+    if (device === undefined) return 0
+    return Number(this.db.prepare(`${sql} WHERE device = ?`).get(device)?.n ?? 0)
   }
 
-  /** Deletes every reading of a device (devices.forget). */
+  /** Deletes every reading, rollup and latest value of a device (devices.forget). */
   deleteDevice(deviceId: string): void {
-    this.flush()
-    this.db.prepare('DELETE FROM readings WHERE device = ?').run(deviceId)
-    this.db.prepare('DELETE FROM latest WHERE device = ?').run(deviceId)
+    if (this.closed) return
+    this.writer.write(true) // nothing of the device may stay in memory to be merged later
+    const device = this.dictionary.findDevice(deviceId)
+    if (device === undefined) return
+    const series = this.dictionary.seriesOfDevice(device)
+    inTransaction(this.db, () => {
+      this.db.prepare('DELETE FROM samples WHERE device = ?').run(device)
+      for (const tier of ROLLUP_TIERS) {
+        const del = this.db.prepare(`DELETE FROM ${tier.table} WHERE series = ?`)
+        for (const id of series) del.run(id)
+      }
+      this.latestValues.drop(series)
+    })
   }
 
   /**
-   * Deletes readings older than the retention period, one series at a time so every DELETE
-   * uses the (device, metric, ts) index instead of scanning the table. Returns rows deleted.
+   * Deletes raw rows and rollups past their tier's retention (settings read now), each
+   * DELETE a range on an index. Returns the raw readings deleted.
    */
   prune(): number {
     if (this.closed) return 0
-    this.flush()
-    const cutoff = this.options.clock.now() - this.options.retentionDays() * DAY_MS
-    const series = this.db.prepare('SELECT device, metric FROM latest').all() as {
-      device: string
-      metric: string
-    }[]
-    const del = this.db.prepare('DELETE FROM readings WHERE device = ? AND metric = ? AND ts < ?')
+    this.writer.write(true) // merge first, so no older delta lands after its bucket is pruned
+    const days: RetentionDays = {
+      raw: this.retentionDays(null),
+      minute: this.retentionDays(ROLLUP_TIERS[0]!),
+      hour: this.retentionDays(ROLLUP_TIERS[1]!),
+    }
     let deleted = 0
-    for (const s of series) deleted += Number(del.run(s.device, s.metric, cutoff).changes)
-    this.db.prepare('DELETE FROM latest WHERE ts < ?').run(cutoff)
-    if (deleted > 0) this.options.logger.info('pruned old readings', { deleted, cutoff })
+    try {
+      inTransaction(this.db, () => {
+        deleted = pruneReadings(this.db, this.dictionary, this.options.clock.now(), days)
+        this.latestValues.dropOlderThan(this.keptSince(null))
+      })
+    } catch (error) {
+      this.options.logger.error('could not prune old readings', { error })
+      this.latestValues.reload()
+      return 0
+    }
+    if (deleted > 0) this.options.logger.info('pruned old readings', { deleted, days })
     return deleted
   }
 
-  /** Flushes the buffer and closes the database; safe to call twice. */
+  /** Writes the buffer, merges rollups and latest values, and closes; safe to call twice. */
   close(): void {
     if (this.closed) return
-    this.flush()
+    this.writer.close()
     this.options.clock.clearInterval(this.pruneTimer)
     this.closed = true
     this.db.close()
   }
 
-  /** Opens (or creates) the database; a file SQLite cannot read is set aside and replaced. */
-  private open(): DatabaseSync {
-    try {
-      return openReadingsDb(this.file)
-    } catch (error) {
-      if (!existsSync(this.file)) throw error
-      const aside = `${this.file}.corrupt-${this.options.clock.now()}`
-      renameSync(this.file, aside)
-      for (const suffix of ['-wal', '-shm']) {
-        if (existsSync(this.file + suffix)) renameSync(this.file + suffix, aside + suffix)
-      }
-      const message = `${this.file} could not be opened (${error instanceof Error ? error.message : String(error)}); it was moved to ${aside} and a new database was started.`
-      this.options.logger.warn(message)
-      this.warnings.push(message)
-      return openReadingsDb(this.file)
-    }
+  /** Days a tier (null = raw) keeps data under the current settings. */
+  private retentionDays(tier: RollupTier | null): number {
+    const o = this.options
+    if (tier === null) return o.retentionDays()
+    if (tier.name === 'minute') return o.minuteRetentionDays?.() ?? 365
+    return o.hourRetentionDays?.() ?? 3650
   }
-}
 
-function unref(timer: Timer): void {
-  if (typeof timer === 'object' && timer !== null && 'unref' in timer) timer.unref?.()
+  /** Oldest time a tier (null = raw) still holds. */
+  private keptSince(tier: RollupTier | null): number {
+    return this.options.clock.now() - this.retentionDays(tier) * DAY_MS
+  }
 }

@@ -1,0 +1,143 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite'
+
+/**
+ * Integer ids for device names, metric names and (device, metric) series, mirrored in memory
+ * so the write path resolves a reading with two Map lookups and an array index instead of
+ * storing strings per row. A name seen for the first time is inserted at once (outside any
+ * batch, or inside the caller's transaction during a migration); ids never change afterwards,
+ * even when a device's readings are deleted, so a returning device reuses them.
+ */
+export class SeriesDictionary {
+  private readonly deviceIds = new Map<string, number>()
+  private readonly metricIds = new Map<string, number>()
+  private readonly deviceNames: string[] = []
+  private readonly metricNames: string[] = []
+  /** seriesOf[device][metric] → series id. */
+  private readonly seriesOf: number[][] = []
+  private readonly seriesDevice: number[] = []
+  private readonly seriesMetric: number[] = []
+  private inserts: { device: StatementSync; metric: StatementSync; series: StatementSync } | null =
+    null
+
+  private readonly db: DatabaseSync
+
+  constructor(db: DatabaseSync) {
+    this.db = db
+    for (const row of db.prepare('SELECT id, name FROM devices').all()) {
+      this.remember(this.deviceIds, this.deviceNames, String(row.name), Number(row.id))
+    }
+    for (const row of db.prepare('SELECT id, name FROM metrics').all()) {
+      this.remember(this.metricIds, this.metricNames, String(row.name), Number(row.id))
+    }
+    for (const row of db.prepare('SELECT id, device, metric FROM series').all()) {
+      this.rememberSeries(Number(row.id), Number(row.device), Number(row.metric))
+    }
+  }
+
+  /** The id of a device name, created on first use. */
+  device(name: string): number {
+    return this.deviceIds.get(name) ?? this.create(this.deviceIds, this.deviceNames, name, 'device')
+  }
+
+  /** The id of a metric name, created on first use. */
+  metric(name: string): number {
+    return this.metricIds.get(name) ?? this.create(this.metricIds, this.metricNames, name, 'metric')
+  }
+
+  /** The series id of (device id, metric id), created on first use. */
+  series(device: number, metric: number): number {
+    const known = this.seriesOf[device]?.[metric]
+    if (known !== undefined) return known
+    const id = Number(this.statements().series.run(device, metric).lastInsertRowid)
+    this.rememberSeries(id, device, metric)
+    return id
+  }
+
+  findDevice(name: string): number | undefined {
+    return this.deviceIds.get(name)
+  }
+
+  findMetric(name: string): number | undefined {
+    return this.metricIds.get(name)
+  }
+
+  findSeries(device: number, metric: number): number | undefined {
+    return this.seriesOf[device]?.[metric]
+  }
+
+  deviceName(id: number): string {
+    return this.deviceNames[id] ?? `#${id}`
+  }
+
+  metricName(id: number): string {
+    return this.metricNames[id] ?? `#${id}`
+  }
+
+  /** Device ids, in name order. */
+  devicesByName(): number[] {
+    return [...this.deviceIds.entries()].sort(([a], [b]) => compare(a, b)).map(([, id]) => id)
+  }
+
+  /** Every series id of a device. */
+  seriesOfDevice(device: number): number[] {
+    return (this.seriesOf[device] ?? []).filter((id) => id !== undefined)
+  }
+
+  /** Metric ids a device has reported, in name order. */
+  metricsOfDevice(device: number): number[] {
+    const metrics: number[] = []
+    ;(this.seriesOf[device] ?? []).forEach((id, metric) => id !== undefined && metrics.push(metric))
+    return metrics.sort((a, b) => compare(this.metricName(a), this.metricName(b)))
+  }
+
+  /** All series ids. */
+  allSeries(): number[] {
+    const ids: number[] = []
+    this.seriesDevice.forEach((_, id) => ids.push(id))
+    return ids
+  }
+
+  seriesDeviceId(series: number): number {
+    return this.seriesDevice[series] ?? -1
+  }
+
+  seriesMetricId(series: number): number {
+    return this.seriesMetric[series] ?? -1
+  }
+
+  private create(
+    ids: Map<string, number>,
+    names: string[],
+    name: string,
+    kind: 'device' | 'metric',
+  ): number {
+    const id = Number(this.statements()[kind].run(name).lastInsertRowid)
+    this.remember(ids, names, name, id)
+    return id
+  }
+
+  private remember(ids: Map<string, number>, names: string[], name: string, id: number): void {
+    ids.set(name, id)
+    names[id] = name
+  }
+
+  private rememberSeries(id: number, device: number, metric: number): void {
+    ;(this.seriesOf[device] ??= [])[metric] = id
+    this.seriesDevice[id] = device
+    this.seriesMetric[id] = metric
+  }
+
+  /** Prepared lazily: a read-only connection (CLI export) never writes. */
+  private statements(): { device: StatementSync; metric: StatementSync; series: StatementSync } {
+    return (this.inserts ??= {
+      device: this.db.prepare('INSERT INTO devices (name) VALUES (?)'),
+      metric: this.db.prepare('INSERT INTO metrics (name) VALUES (?)'),
+      series: this.db.prepare('INSERT INTO series (device, metric) VALUES (?, ?)'),
+    })
+  }
+}
+
+/** Code-unit order: what v1's ORDER BY device (BINARY collation) gave for ASCII names. */
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
