@@ -24,9 +24,27 @@ export const BrokerSettings = z.object({
   allowAnonymousLoopback: z.boolean().default(false),
 })
 
+const Days = (max: number): z.ZodNumber => z.number().int().min(1).max(max)
+
+/** Storage fields without defaults: zod 4's `.partial()` would still fill defaults in a patch. */
+const storageFields = {
+  /** Raw readings (every message as received) older than this are deleted. */
+  retentionDays: Days(3650),
+  /** Per-minute summaries older than this are deleted. */
+  minuteRetentionDays: Days(3650),
+  /** Per-hour summaries older than this are deleted. */
+  hourRetentionDays: Days(36_500),
+}
+
+/**
+ * Retention per storage tier. Raw readings serve short ranges and export; the per-minute and
+ * per-hour summaries (min/avg/max/count) serve longer charts and cost far less space, so they
+ * are kept longer. A chart whose range the raw tier no longer holds is drawn from a summary.
+ */
 export const StorageSettings = z.object({
-  /** Readings older than this are deleted. */
-  retentionDays: z.number().int().min(1).max(3650).default(90),
+  retentionDays: storageFields.retentionDays.default(90),
+  minuteRetentionDays: storageFields.minuteRetentionDays.default(365),
+  hourRetentionDays: storageFields.hourRetentionDays.default(3650),
 })
 
 export const DeviceSettings = z.object({
@@ -52,7 +70,7 @@ export const SettingsPatch = z
   .object({
     ui: UiSettings.partial().strict().optional(),
     broker: BrokerSettings.partial().strict().optional(),
-    storage: StorageSettings.partial().strict().optional(),
+    storage: z.object(storageFields).partial().strict().optional(),
     devices: DeviceSettings.partial().strict().optional(),
   })
   .strict()

@@ -9,6 +9,8 @@ interface Draft {
   wsPort: string
   allowAnonymousLoopback: boolean
   retentionDays: string
+  minuteRetentionDays: string
+  hourRetentionDays: string
   prefix: string
   offlineAfterS: string
 }
@@ -20,6 +22,8 @@ function toDraft(s: Settings): Draft {
     wsPort: s.broker.wsPort === null ? '' : String(s.broker.wsPort),
     allowAnonymousLoopback: s.broker.allowAnonymousLoopback,
     retentionDays: String(s.storage.retentionDays),
+    minuteRetentionDays: String(s.storage.minuteRetentionDays),
+    hourRetentionDays: String(s.storage.hourRetentionDays),
     prefix: s.devices.prefix,
     offlineAfterS: String(s.devices.offlineAfterS),
   }
@@ -36,7 +40,11 @@ function toPatch(d: Draft): SettingsPatch {
       wsPort: d.wsPort.trim() === '' ? null : int(d.wsPort),
       allowAnonymousLoopback: d.allowAnonymousLoopback,
     },
-    storage: { retentionDays: int(d.retentionDays) },
+    storage: {
+      retentionDays: int(d.retentionDays),
+      minuteRetentionDays: int(d.minuteRetentionDays),
+      hourRetentionDays: int(d.hourRetentionDays),
+    },
     devices: { prefix: d.prefix.trim(), offlineAfterS: int(d.offlineAfterS) },
   }
 }
@@ -115,9 +123,36 @@ export function ServiceSettingsCard() {
           inputMode="numeric"
           value={draft.retentionDays}
           onChange={(e) => set({ retentionDays: e.target.value })}
+          aria-describedby="svc-retention-help"
         />
         <span>days</span>
       </span>
+      <label htmlFor="svc-retention-minute">Keep per-minute summaries for</label>
+      <span className="input-suffix">
+        <input
+          id="svc-retention-minute"
+          inputMode="numeric"
+          value={draft.minuteRetentionDays}
+          onChange={(e) => set({ minuteRetentionDays: e.target.value })}
+          aria-describedby="svc-retention-help"
+        />
+        <span>days</span>
+      </span>
+      <label htmlFor="svc-retention-hour">Keep per-hour summaries for</label>
+      <span className="input-suffix">
+        <input
+          id="svc-retention-hour"
+          inputMode="numeric"
+          value={draft.hourRetentionDays}
+          onChange={(e) => set({ hourRetentionDays: e.target.value })}
+          aria-describedby="svc-retention-help"
+        />
+        <span>days</span>
+      </span>
+      <p id="svc-retention-help" className="muted form-grid__full">
+        Every reading is kept for export and short charts; longer charts are drawn from min/avg/max
+        summaries, which take far less space and can be kept for years.
+      </p>
       <label htmlFor="svc-prefix">Topic prefix</label>
       <input
         id="svc-prefix"
