@@ -9,15 +9,19 @@ export class RpcSocket {
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
-      const message = JSON.parse(data.toString()) as Record<string, unknown>
-      if (typeof message.method === 'string') {
-        this.notifications.push({ method: message.method, params: message.params })
-        for (const wake of this.notificationWaiters.splice(0)) wake()
-        return
+      const parsed = JSON.parse(data.toString()) as unknown
+      // Events emitted together arrive as one batch (an array of notifications).
+      for (const item of Array.isArray(parsed) ? parsed : [parsed]) {
+        const message = item as Record<string, unknown>
+        if (typeof message.method === 'string') {
+          this.notifications.push({ method: message.method, params: message.params })
+          for (const wake of this.notificationWaiters.splice(0)) wake()
+          continue
+        }
+        const id = message.id as number
+        this.waiting.get(id)?.(message)
+        this.waiting.delete(id)
       }
-      const id = message.id as number
-      this.waiting.get(id)?.(message)
-      this.waiting.delete(id)
     })
   }
 

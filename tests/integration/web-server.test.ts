@@ -128,4 +128,25 @@ describe('web mode JSON-RPC over WebSocket', () => {
     watcher.close()
     actor.close()
   })
+
+  it('sends events emitted together as one batch frame, in order', async () => {
+    const watcher = await RpcSocket.open(`${wsBase}?token=${TOKEN}`)
+    const frames: unknown[] = []
+    // Only our events: broker.stats may tick in between, alone or in the same batch.
+    const ours = (n: unknown): boolean => (n as { method?: string }).method === 'device.removed'
+    watcher.ws.on('message', (data) => {
+      const frame = JSON.parse(data.toString()) as unknown
+      if (Array.isArray(frame) ? frame.some(ours) : ours(frame))
+        frames.push(Array.isArray(frame) ? frame.filter(ours) : frame)
+    })
+    core.events.emit('device.removed', { id: 'a' })
+    core.events.emit('device.removed', { id: 'b' })
+    core.events.emit('device.removed', { id: 'c' })
+    await watcher.waitFor('device.removed')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(frames).toEqual([
+      ['a', 'b', 'c'].map((id) => ({ jsonrpc: '2.0', method: 'device.removed', params: { id } })),
+    ])
+    watcher.close()
+  })
 })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { CallOutcome } from '../../src/shared/api'
 import { handleJsonRpcMessage, MAX_MESSAGE_BYTES } from '../../src/main/server/json-rpc'
+import { batchFrames } from '../../src/main/server/web-server'
 
 const calls: Array<[unknown, unknown]> = []
 const call = async (method: unknown, params: unknown): Promise<CallOutcome> => {
@@ -87,5 +88,19 @@ describe('JSON-RPC 2.0 handling', () => {
       error: { code: -32600, message: expect.stringMatching(/too large/) },
     })
     expect(calls).toEqual([])
+  })
+})
+
+describe('event frames', () => {
+  it('sends a lone event as a plain notification and several as batches under the frame size', () => {
+    const one = '{"jsonrpc":"2.0","method":"a","params":1}'
+    expect(batchFrames([one])).toEqual([one])
+    const big = `{"jsonrpc":"2.0","method":"b","params":"${'x'.repeat(200_000)}"}`
+    const frames = batchFrames([one, big, big, big, one])
+    // Every notification arrives exactly once, in order, and no frame exceeds ~512 KB.
+    const back = frames.flatMap((f) => JSON.parse(f) as unknown[])
+    expect(back).toEqual([one, big, big, big, one].map((n) => JSON.parse(n)))
+    expect(frames.length).toBeGreaterThan(1)
+    for (const frame of frames) expect(frame.length).toBeLessThanOrEqual(512 * 1024 + 2)
   })
 })

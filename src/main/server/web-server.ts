@@ -45,6 +45,27 @@ const SECURITY_HEADERS = {
 
 /** A client too slow to drain its socket stops receiving live events rather than eating memory. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024
+/** Event frames stay well under what a browser parses without a hitch. */
+const MAX_FRAME_CHARS = 512 * 1024
+
+/** Serialised notifications → frames: one object alone, else arrays of at most MAX_FRAME_CHARS. */
+export function batchFrames(notifications: readonly string[]): string[] {
+  if (notifications.length === 1) return [notifications[0]!]
+  const frames: string[] = []
+  let part: string[] = []
+  let size = 0
+  for (const n of notifications) {
+    if (part.length > 0 && size + n.length > MAX_FRAME_CHARS) {
+      frames.push(`[${part.join(',')}]`)
+      part = []
+      size = 0
+    }
+    part.push(n)
+    size += n.length + 1
+  }
+  if (part.length > 0) frames.push(`[${part.join(',')}]`)
+  return frames
+}
 
 /**
  * Web mode: serves the built renderer and the contract as JSON-RPC 2.0 over a
@@ -54,6 +75,7 @@ export class WebServer {
   private server?: Server
   private wss?: WebSocketServer
   private readonly clients = new Set<WebSocket>()
+  private outbox: string[] = []
   private unsubscribe?: () => void
 
   constructor(private readonly options: WebServerOptions) {}
@@ -111,11 +133,24 @@ export class WebServer {
     })
   }
 
+  /**
+   * Events emitted in one turn of the event loop go out together as one JSON-RPC batch of
+   * notifications per frame (an array; a single event stays a plain object): with thousands
+   * of devices, a frame per event costs more in socket writes than the events themselves.
+   */
   private broadcast(event: EventName, payload: unknown): void {
     if (this.clients.size === 0) return
-    const frame = eventNotification(event, payload)
-    for (const ws of this.clients) {
-      if (ws.readyState === ws.OPEN && ws.bufferedAmount < MAX_BUFFERED_BYTES) ws.send(frame)
+    this.outbox.push(eventNotification(event, payload))
+    if (this.outbox.length === 1) setImmediate(() => this.sendOutbox())
+  }
+
+  private sendOutbox(): void {
+    const notifications = this.outbox
+    this.outbox = []
+    for (const frame of batchFrames(notifications)) {
+      for (const ws of this.clients) {
+        if (ws.readyState === ws.OPEN && ws.bufferedAmount < MAX_BUFFERED_BYTES) ws.send(frame)
+      }
     }
   }
 

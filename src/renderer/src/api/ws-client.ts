@@ -100,18 +100,19 @@ export class WebSocketClient implements ApiClient {
   }
 
   private receive(text: string): void {
-    let message: {
-      id?: number
-      method?: string
-      params?: unknown
-      result?: unknown
-      error?: { data?: unknown; message?: string }
-    }
+    let parsed: RpcMessage | RpcMessage[]
     try {
-      message = JSON.parse(text)
+      parsed = JSON.parse(text)
     } catch {
       return
     }
+    // Events emitted together arrive as one JSON-RPC batch (an array of notifications).
+    if (Array.isArray(parsed)) for (const message of parsed) this.handle(message)
+    else this.handle(parsed)
+  }
+
+  private handle(message: RpcMessage): void {
+    if (typeof message !== 'object' || message === null) return
     if (typeof message.method === 'string') {
       for (const listener of this.listeners.get(message.method) ?? []) {
         ;(listener as (payload: unknown) => void)(message.params)
@@ -133,4 +134,12 @@ export class WebSocketClient implements ApiClient {
       pending.resolve(message.result)
     }
   }
+}
+
+interface RpcMessage {
+  id?: number
+  method?: string
+  params?: unknown
+  result?: unknown
+  error?: { data?: unknown; message?: string }
 }
