@@ -176,6 +176,34 @@ describe('DeviceRegistry', () => {
     expect(registry.has('b')).toBe(false)
   })
 
+  it('writes what messages change within 30 s, not every second, unless a person edits something', async () => {
+    const file = join(dir.path, 'devices.json')
+    registry.observe(telemetry('a', 1), meta('a'), clock.now())
+    await registry.save()
+    const written = (): number | undefined =>
+      JSON.parse(readFileSync(file, 'utf8')).data.devices[0]?.latest.temperature?.value
+    for (let s = 1; s <= 29; s++) {
+      registry.observe(telemetry('a', 100 + s), meta('a'), clock.now())
+      clock.advance(1000)
+    }
+    // Long enough for any write the timers started to land on disk.
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(written()).toBe(1)
+    clock.advance(1000)
+    await registry.save()
+    expect(written()).toBe(129)
+    // An edit pulls the pending write forward to within a second.
+    registry.observe(telemetry('a', 7), meta('a'), clock.now())
+    registry.rename('a', 'Attic')
+    clock.advance(1000)
+    await new Promise((resolve) => setImmediate(resolve))
+    await registry.save()
+    expect(JSON.parse(readFileSync(file, 'utf8')).data.devices[0]).toMatchObject({
+      customName: 'Attic',
+    })
+    expect(written()).toBe(7)
+  })
+
   it('sets a corrupt registry file aside and starts empty', async () => {
     registry.observe(telemetry('a', 1), meta('a'), clock.now())
     await registry.close()

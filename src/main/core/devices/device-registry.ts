@@ -21,8 +21,14 @@ export interface DeviceRegistryOptions {
   logger: Logger
   /** settings.devices.offlineAfterS, read on every use so changes apply at once. */
   offlineAfterS: () => number
-  /** Changes are written at most this often (default 1 s), never once per message. */
+  /** A person's edits (rename, location, forget) are written within this (default 1 s). */
   saveDelayMs?: number
+  /**
+   * What messages change (latest values, last seen, reported info) is written at most this
+   * often (default 30 s): with 10,000 devices the whole registry is megabytes of JSON, and
+   * the readings store already has every value; after a crash only "last seen" is older.
+   */
+  observedSaveDelayMs?: number
   /** How often silent devices are checked against the timeout (default 5 s). */
   sweepEveryMs?: number
 }
@@ -45,6 +51,7 @@ export class DeviceRegistry {
   private readonly changeListeners = new Set<Listener>()
   private readonly removeListeners = new Set<Listener>()
   private saveTimer: Timer | null = null
+  private saveDue = 0
   private saving: Promise<void> = Promise.resolve()
   private dirty = false
   private sweepTimer: Timer | null = null
@@ -100,7 +107,7 @@ export class DeviceRegistry {
       this.records.set(record.id, record)
     }
     applyUpdate(record, update, meta, readingsTs)
-    this.changed(record.id)
+    this.changed(record.id, this.options.observedSaveDelayMs ?? 30_000)
     return true
   }
 
@@ -148,7 +155,7 @@ export class DeviceRegistry {
   forget(id: string): boolean {
     if (!this.records.delete(id)) return false
     this.announced.delete(id)
-    this.scheduleSave()
+    this.scheduleSave(this.editSaveDelay())
     for (const listener of this.removeListeners) listener(id)
     return true
   }
@@ -162,7 +169,7 @@ export class DeviceRegistry {
   sweep(): void {
     for (const id of this.records.keys()) {
       const online = this.presence(id).online
-      if (this.announced.get(id) !== online) this.changed(id, false)
+      if (this.announced.get(id) !== online) this.changed(id, null)
     }
   }
 
@@ -205,19 +212,30 @@ export class DeviceRegistry {
     return this.options.offlineAfterS() * 1000
   }
 
-  private changed(id: string, persist = true): void {
+  /** Announces a change; `saveWithinMs` null = nothing to persist (a presence transition). */
+  private changed(id: string, saveWithinMs: number | null = this.editSaveDelay()): void {
     this.announced.set(id, this.presence(id).online)
-    if (persist) this.scheduleSave()
+    if (saveWithinMs !== null) this.scheduleSave(saveWithinMs)
     for (const listener of this.changeListeners) listener(id)
   }
 
-  private scheduleSave(): void {
+  private editSaveDelay(): number {
+    return this.options.saveDelayMs ?? 1000
+  }
+
+  /** Marks the registry dirty and makes sure a write happens within `withinMs`. */
+  private scheduleSave(withinMs: number): void {
     this.dirty = true
-    if (this.saveTimer !== null) return
+    const due = this.options.clock.now() + withinMs
+    if (this.saveTimer !== null) {
+      if (due >= this.saveDue) return
+      this.options.clock.clearTimeout(this.saveTimer)
+    }
+    this.saveDue = due
     this.saveTimer = this.options.clock.setTimeout(() => {
       this.saveTimer = null
       void this.save()
-    }, this.options.saveDelayMs ?? 1000)
+    }, withinMs)
     unref(this.saveTimer)
   }
 }
