@@ -139,4 +139,23 @@ describe('ingestion through the contract', () => {
     expect(((await call('devices.get', { id: 'a.b' })) as { online: boolean }).online).toBe(false)
     expect(updates).toEqual([false])
   })
+
+  it('raises an alert for a crossing even when a flood leaves that reading out of the live view', async () => {
+    await call('alerts.createRule', {
+      name: 'Too hot',
+      target: { type: 'all' },
+      condition: { type: 'threshold', metric: 'temperature', direction: 'above', value: 30 },
+    })
+    publish('iot/flood-1/telemetry', '{"temperature":20,"humidity":40}')
+    clock.advance(50)
+    // One hot reading, then far more readings in the same tick than one UI batch holds.
+    publish('iot/flood-1/telemetry', '{"temperature":35,"humidity":40}')
+    for (let i = 0; i < 6000; i++)
+      publish('iot/flood-1/telemetry', '{"temperature":20,"humidity":40}')
+    clock.advance(50)
+    const stats = (await call('ingest.stats')) as { shed: Record<string, number> }
+    expect(stats.shed.uiReadings).toBeGreaterThan(0)
+    const log = (await call('alerts.log', {})) as { entries: { deviceId: string; value: number }[] }
+    expect(log.entries.map((e) => [e.deviceId, e.value])).toEqual([['flood-1', 35]])
+  })
 })

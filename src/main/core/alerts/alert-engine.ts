@@ -105,6 +105,8 @@ export class AlertEngine {
       const state = this.devices.get(point.deviceId)
       if (!state) continue
       state.lastReadingAt = now
+      // Without rules there is nothing to evaluate; keep no per-series windows either.
+      if (rules.length === 0) continue
       for (const rule of rules) {
         const type = rule.condition.type
         if ((type === 'stale' || type === 'sensorError') && appliesTo(rule, state.device)) {

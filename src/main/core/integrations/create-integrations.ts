@@ -1,7 +1,8 @@
 /**
  * Alerts, export, InfluxDB forwarding, Home Assistant discovery, the TIG kit and backups,
  * wired to the core's event bus and stores. One call from create-core; everything here
- * reacts to the same contract events the UI sees (readings.batch, device.updated, …).
+ * reacts to the same contract events the UI sees (device.updated, …), and alerts and InfluxDB
+ * take every stored reading from the ingestor (not the UI's bounded readings.batch).
  */
 import type { alertsMethods } from '../../../shared/contract/alerts'
 import type { ReadingPoint } from '../../../shared/contract/readings'
@@ -136,7 +137,11 @@ export async function createIntegrations(d: IntegrationsDeps): Promise<Integrati
       else connected.delete(connection.id)
       if (isUp && !wasUp && store.homeAssistant().enabled) void ha.publishAll(true)
     }),
-    events.on('readings.batch', (points) => alerts.onReadings(points)),
+    // Every stored reading, not the UI's bounded batches: a flood must not hide a crossing.
+    d.storedReadings(
+      (points) => alerts.onReadings(points),
+      () => true,
+    ),
     d.storedReadings(
       (points) => forwarder.addReadings(points),
       () => store.influxTarget() !== null,
