@@ -1,24 +1,45 @@
 /**
- * `npm run simulate -- --devices N --rate HZ --broker URL [--username U --password P]`:
- * virtual ESP32 devices speaking the firmware's MQTT protocol against any broker.
+ * `npm run simulate -- --devices N --rate HZ --broker URL [--id-prefix P] [--username U …]`:
+ * up to 10,000 virtual ESP32 devices speaking the firmware's MQTT protocol against any broker.
  */
 import { readFileSync } from 'node:fs'
+import { hostname, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { systemClock } from './core/base/clock'
 import { createLogger } from './core/base/logger'
-import { Simulator } from './core/simulator/simulator'
+import {
+  claimIdPrefix,
+  hostIdPrefix,
+  isValidIdPrefix,
+  type PrefixClaim,
+} from './core/simulator/id-prefix'
+import { MAX_DEVICES, Simulator } from './core/simulator/simulator'
 import { DEFAULT_PREFIX } from '../shared/topics'
+
+/** One process publishes at most this many messages per second in total (devices × rate). */
+const MAX_TOTAL_RATE = 20_000
 
 const USAGE = `Usage: npm run simulate -- [options]
 
-  --devices N        how many virtual devices (default 3)
-  --rate HZ          telemetry messages per second per device (default 1)
+  --devices N        how many virtual devices, 1 to ${MAX_DEVICES.toLocaleString('en-US')} (default 3)
+  --rate HZ          telemetry messages per second per device (default 1; devices × rate
+                     at most ${MAX_TOTAL_RATE.toLocaleString('en-US')}/s)
   --broker URL       broker to connect to (default mqtt://127.0.0.1:1883)
+  --id-prefix P      device ids are P001, P002, … (P00001 … past 999 devices). Default
+                     sim-<host>-, plus 2-, 3-, … while another copy on this machine uses it,
+                     so two copies never share client ids (the broker would keep kicking one)
+                     and the same machine gets the same devices back next time
   --username U       username for every device (e.g. an account issued by the app)
   --password P       its password (default: $MQTT_PASSWORD)
   --ca FILE          CA certificate (PEM) for mqtts:// brokers with their own CA
   --prefix P         topic prefix (default iot)
   --help             show this help
+
+Each device is its own MQTT connection (Last Will, retained status and info, cmd
+subscription, QoS 1 telemetry, acks to commands), so N devices need N open files:
+raise \`ulimit -n\` for thousands. Devices connect 50 at a time and report at spread-out
+moments within each period.
 `
 
 async function main(): Promise<void> {
@@ -35,6 +56,7 @@ async function main(): Promise<void> {
         password: { type: 'string' },
         ca: { type: 'string' },
         prefix: { type: 'string' },
+        'id-prefix': { type: 'string' },
         help: { type: 'boolean' },
       },
     }).values
@@ -48,9 +70,17 @@ async function main(): Promise<void> {
   }
   const count = Number(values.devices ?? 3)
   const rate = Number(values.rate ?? 1)
-  if (!Number.isInteger(count) || count < 1 || count > 500)
-    fail('--devices must be a whole number from 1 to 500.')
+  if (!Number.isInteger(count) || count < 1 || count > MAX_DEVICES)
+    fail(`--devices must be a whole number from 1 to ${MAX_DEVICES}.`)
   if (!(rate >= 0.01 && rate <= 50)) fail('--rate must be from 0.01 to 50 messages per second.')
+  if (count * rate > MAX_TOTAL_RATE)
+    fail(
+      `--devices × --rate is ${count * rate}/s; one process simulates at most ${MAX_TOTAL_RATE}/s.`,
+    )
+  const idPrefix = values['id-prefix']
+  if (idPrefix !== undefined && !isValidIdPrefix(idPrefix))
+    fail('--id-prefix may use letters, digits, "_", "." and "-" (at most 48).')
+  checkOpenFiles(count)
   const url = values.broker ?? 'mqtt://127.0.0.1:1883'
   const username = values.username
   const password = values.password ?? process.env.MQTT_PASSWORD
@@ -69,25 +99,58 @@ async function main(): Promise<void> {
       credentials: username ? () => ({ username, password: password ?? '' }) : undefined,
     }),
   })
+  const claim: PrefixClaim = idPrefix
+    ? { prefix: idPrefix, release: () => undefined }
+    : claimIdPrefix(hostIdPrefix(hostname()), join(tmpdir(), 'iotcc-simulate'))
+  let lastProgress = 0
   try {
-    await simulator.start(count, rate)
+    await simulator.start(count, rate, {
+      idPrefix: claim.prefix,
+      onConnected: (connected, total) => {
+        const now = Date.now()
+        if (total < 200 || (now - lastProgress < 1000 && connected < total)) return
+        lastProgress = now
+        process.stderr.write(`connected ${connected}/${total}\n`)
+      },
+    })
   } catch (error) {
+    claim.release()
     fail((error as Error).message)
   }
+  const [first, last] = [simulator.status().devices[0], simulator.status().devices.at(-1)]
   process.stdout.write(
-    `${count} virtual devices publishing ${rate}/s each to ${url} (Ctrl+C to stop)\n`,
+    `${count} virtual devices (${first}${count > 1 ? ` … ${last}` : ''}) publishing ${rate}/s each to ${url} (Ctrl+C to stop)\n`,
   )
   const report = setInterval(
-    () => process.stdout.write(`published ${simulator.status().published}\n`),
+    () =>
+      process.stdout.write(
+        `published ${simulator.status().published}, ${simulator.connectedCount()}/${count} connected\n`,
+      ),
     10_000,
   )
   const stop = async (): Promise<void> => {
     clearInterval(report)
     await simulator.stop()
+    claim.release()
     process.exit(0)
   }
   process.on('SIGINT', () => void stop())
   process.on('SIGTERM', () => void stop())
+}
+
+/** N devices are N sockets: say so up front rather than failing at device 1,021 with EMFILE. */
+function checkOpenFiles(count: number): void {
+  let limits: string
+  try {
+    limits = readFileSync('/proc/self/limits', 'utf8')
+  } catch {
+    return // not Linux: let the OS say it
+  }
+  const soft = /^Max open files\s+(\d+)/m.exec(limits)?.[1]
+  if (soft !== undefined && Number(soft) < count + 50)
+    fail(
+      `${count} devices need about ${count + 50} open files; this shell allows ${soft}. Raise it first (e.g. \`ulimit -n ${Math.max(count + 50, 20_000)}\`).`,
+    )
 }
 
 function fail(message: string): never {

@@ -23,8 +23,25 @@ export interface SimulatorOptions {
   keepaliveS?: number
 }
 
-/** Devices are connected this many at a time, so 500 of them don't hit the broker at once. */
-const CONNECT_BATCH = 20
+/**
+ * Connections opened at once: 10,000 devices come up as a steady stream (about 50 in flight,
+ * each starting as another finishes), never as one storm against the broker.
+ */
+const CONNECT_CONCURRENCY = 50
+
+/** The CLI's ceiling (`npm run simulate`); the UI's `simulator.start` stays at its contract's 500. */
+export const MAX_DEVICES = 10_000
+
+export interface StartOptions {
+  /**
+   * Device ids are `<idPrefix><n>`, n zero-padded to at least three digits (`sim-001`, or
+   * `sim-00001` for 10,000). Default `sim-`. Two fleets on one broker need different prefixes:
+   * the same client id would make the broker drop the older connection.
+   */
+  idPrefix?: string
+  /** Called as devices come up (connected so far, total): progress for a large fleet. */
+  onConnected?: (connected: number, total: number) => void
+}
 
 /** A fleet of virtual devices, controllable from the UI (simulator.*) and the CLI. */
 export class Simulator {
@@ -38,7 +55,7 @@ export class Simulator {
 
   constructor(private readonly options: SimulatorOptions) {}
 
-  async start(count: number, rateHz: number): Promise<SimulatorStatus> {
+  async start(count: number, rateHz: number, options: StartOptions = {}): Promise<SimulatorStatus> {
     await this.stop()
     const target = this.options.target()
     if (!target)
@@ -50,7 +67,9 @@ export class Simulator {
     this.published = 0
     this.url = target.url
     this.lastError = null
-    const ids = Array.from({ length: count }, (_, i) => `sim-${String(i + 1).padStart(3, '0')}`)
+    const ids = simulatorIds(options.idPrefix ?? 'sim-', count)
+    const random = Math.random
+    const periodMs = 1000 / rateHz
     this.devices = ids.map((id) => {
       const credentials = target.credentials?.(id)
       if (credentials) this.usernames.push(credentials.username)
@@ -64,14 +83,14 @@ export class Simulator {
         clock: this.options.clock,
         logger: this.options.logger,
         keepaliveS: this.options.keepaliveS,
+        // Spread over the period, so a fleet publishes evenly instead of in lockstep.
+        firstReportMs: random() * periodMs,
         onPublished: () => this.published++,
       })
     })
     this.startedAt = this.options.clock.now()
     try {
-      for (let i = 0; i < this.devices.length; i += CONNECT_BATCH) {
-        await Promise.all(this.devices.slice(i, i + CONNECT_BATCH).map((d) => d.start()))
-      }
+      await this.connectAll(options.onConnected)
     } catch (error) {
       this.lastError = (error as Error).message
       await this.stop()
@@ -82,6 +101,13 @@ export class Simulator {
     }
     this.options.logger.info('simulator started', { count, rateHz, url: target.url })
     return this.status()
+  }
+
+  /** Devices currently connected to the broker. */
+  connectedCount(): number {
+    let n = 0
+    for (const d of this.devices) if (d.connected) n++
+    return n
   }
 
   async stop(): Promise<SimulatorStatus> {
@@ -110,4 +136,31 @@ export class Simulator {
   async close(): Promise<void> {
     await this.stop()
   }
+
+  /** Starts every device, CONNECT_CONCURRENCY at a time; the first failure stops the rest. */
+  private async connectAll(onConnected?: (connected: number, total: number) => void) {
+    const devices = this.devices
+    let next = 0
+    let connected = 0
+    let failed = false
+    const worker = async (): Promise<void> => {
+      while (!failed && next < devices.length) {
+        const device = devices[next++]!
+        try {
+          await device.start()
+        } catch (error) {
+          failed = true
+          throw error
+        }
+        onConnected?.(++connected, devices.length)
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(CONNECT_CONCURRENCY, devices.length) }, worker))
+  }
+}
+
+/** `<prefix>001`, … `<prefix>500`; `<prefix>00001` … `<prefix>10000` for larger fleets. */
+export function simulatorIds(prefix: string, count: number): string[] {
+  const digits = Math.max(3, String(count).length)
+  return Array.from({ length: count }, (_, i) => `${prefix}${String(i + 1).padStart(digits, '0')}`)
 }

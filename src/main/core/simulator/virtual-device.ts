@@ -17,6 +17,8 @@ export interface VirtualDeviceOptions {
   logger: Logger
   keepaliveS?: number
   random?: () => number
+  /** Delay before the first telemetry (default one period); a fleet spreads these over a period. */
+  firstReportMs?: number
   onPublished?: () => void
 }
 
@@ -47,6 +49,10 @@ export class VirtualDevice {
     return this.options.id
   }
 
+  get connected(): boolean {
+    return this.client?.connected ?? false
+  }
+
   /** Resolves once connected and the birth, info and subscription are out. */
   async start(): Promise<void> {
     const { url, id, username, password, ca, keepaliveS } = this.options
@@ -58,7 +64,8 @@ export class VirtualDevice {
       password,
       ca,
       keepalive: keepaliveS ?? 30,
-      reconnectPeriod: 2000,
+      // 2–4 s, so a fleet that lost its broker does not come back as one reconnect storm.
+      reconnectPeriod: 2000 + Math.round((this.options.random ?? Math.random)() * 2000),
       will: { topic: this.topics.status, payload: Buffer.from('offline'), qos: 1, retain: true },
     })
     this.client = client
@@ -73,7 +80,7 @@ export class VirtualDevice {
     await this.announce()
     // Like the firmware after a reconnect: birth, info and the command subscription again.
     client.on('connect', () => void this.announce())
-    this.schedule()
+    this.schedule(this.options.firstReportMs)
   }
 
   /** Clean shutdown: the will is not sent on DISCONNECT, so say offline ourselves (mqtt_link.close). */
@@ -133,13 +140,13 @@ export class VirtualDevice {
     ]).catch((error: unknown) => this.options.logger.debug('announce failed', { id, error }))
   }
 
-  private schedule(): void {
+  private schedule(delayMs = 1000 / this.rateHz): void {
     if (this.stopped) return
     this.timer = this.options.clock.setTimeout(() => {
       void this.report()
         .catch(() => undefined)
         .finally(() => this.schedule())
-    }, 1000 / this.rateHz)
+    }, delayMs)
   }
 
   private clearTimer(): void {
