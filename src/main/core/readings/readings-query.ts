@@ -1,19 +1,14 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import type { Bucket } from '../../../shared/contract/readings'
+import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import { bucketStart, ROLLUP_TIERS, type RollupTier } from './rollup-accumulator'
+import { BucketSums, RollupReader, type BucketGrid } from './rollup-reader'
 import { SampleDecoder } from './sample-codec'
 import type { SeriesDictionary } from './series-dictionary'
 
 /** How a range query is answered: from raw samples (`tier` null) or from a rollup tier. */
-export interface QueryPlan {
+export interface QueryPlan extends BucketGrid {
   tier: RollupTier | null
-  /** Start of the first bucket (aligned down to the tier when a tier is used). */
-  from: number
-  /** End of the last bucket (aligned up to the tier when a tier is used). */
-  to: number
-  /** Bucket width: a multiple of the tier when a tier is used. */
-  width: number
-  buckets: number
+  /** With a tier: `from` aligned down and `to` up to it, `width` a multiple of it. */
 }
 
 /**
@@ -53,42 +48,10 @@ export interface SeriesResult {
   buckets: Bucket[]
 }
 
-/** Per-bucket min/max/sum/count of one series, filled by either tier, then turned into Buckets. */
-class BucketSums {
-  readonly min: Float64Array
-  readonly max: Float64Array
-  readonly sum: Float64Array
-  readonly count: Float64Array
-
-  constructor(n: number) {
-    this.min = new Float64Array(n).fill(Infinity)
-    this.max = new Float64Array(n).fill(-Infinity)
-    this.sum = new Float64Array(n)
-    this.count = new Float64Array(n)
-  }
-
-  toBuckets(plan: QueryPlan): Bucket[] {
-    const buckets: Bucket[] = []
-    for (let b = 0; b < this.count.length; b++) {
-      const count = this.count[b]!
-      if (count === 0) continue
-      const sum = this.sum[b]!
-      buckets.push({
-        t: plan.from + b * plan.width,
-        min: this.min[b]!,
-        avg: sum / count,
-        max: this.max[b]!,
-        count,
-      })
-    }
-    return buckets
-  }
-}
-
 /** Executes query plans against the readings database. */
 export class ReadingsQuery {
   private readonly raw: StatementSync
-  private readonly rollup = new Map<string, StatementSync>()
+  private readonly rollups: RollupReader
   private readonly decoder = new SampleDecoder()
   private readonly dictionary: SeriesDictionary
 
@@ -96,17 +59,7 @@ export class ReadingsQuery {
     this.dictionary = dictionary
     this.raw = db.prepare('SELECT ts, data FROM samples WHERE device = ? AND ts >= ? AND ts < ?')
     this.raw.setReturnArrays(true)
-    for (const tier of ROLLUP_TIERS) {
-      // One aggregate per output bucket: each is an index range over the (series, bucket)
-      // primary key, summed in SQLite, which measured faster than a GROUP BY (it sorts) or
-      // than handing every rollup row to JS.
-      const statement = db.prepare(
-        `SELECT min(vmin), max(vmax), sum(vsum), sum(n) FROM ${tier.table}
-         WHERE series = ? AND bucket >= ? AND bucket < ?`,
-      )
-      statement.setReturnArrays(true)
-      this.rollup.set(tier.table, statement)
-    }
+    this.rollups = new RollupReader(db)
   }
 
   /** Every device × metric (device-major, in request order), empty buckets left out. */
@@ -141,10 +94,8 @@ export class ReadingsQuery {
     })
     const decoder = this.decoder
     const { from, width } = plan
-    for (const row of this.raw.all(device, plan.from, plan.to) as unknown as [
-      number,
-      Uint8Array,
-    ][]) {
+    type Row = [number, Uint8Array]
+    for (const row of this.raw.all(device, plan.from, plan.to) as unknown as Row[]) {
       decoder.load(row[1])
       const b = Math.floor((row[0] - from) / width)
       for (let p = 0; p < decoder.count; p++) {
@@ -176,18 +127,8 @@ export class ReadingsQuery {
     if (device === undefined || metricId === undefined) return undefined
     const series = this.dictionary.findSeries(device, metricId)
     if (series === undefined) return undefined
-    const statement = this.rollup.get(tier.table)!
     const sums = new BucketSums(plan.buckets)
-    for (let b = 0; b < plan.buckets; b++) {
-      const start = plan.from + b * plan.width
-      const row = statement.get(series, start, Math.min(start + plan.width, plan.to)) as unknown as
-        [number | null, number | null, number | null, number | null] | undefined
-      if (row === undefined || row[3] === null) continue
-      sums.min[b] = row[0]!
-      sums.max[b] = row[1]!
-      sums.sum[b] = row[2]!
-      sums.count[b] = row[3]
-    }
+    this.rollups.read(tier, series, plan, sums)
     return sums
   }
 }
