@@ -41,6 +41,7 @@ function add(target: ReadingsStore, messages: readonly Message[]): void {
 function cases(from: number): { from: number; to: number; points: number; tierMs: number }[] {
   return [
     { from, to: from + 2 * HOUR, points: 500, tierMs: 1 },
+    { from: from + 5, to: from + 15, points: 3, tierMs: 1 },
     { from: from + 7, to: from + 7 + 3 * DAY, points: 5000, tierMs: 1 },
     { from: from + 12_345, to: from + 12_345 + 3 * DAY, points: 1000, tierMs: MIN },
     { from: from + 5 * HOUR + 1, to: from + 6 * DAY - 1, points: 300, tierMs: MIN },

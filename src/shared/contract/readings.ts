@@ -33,7 +33,11 @@ export const ReadingsQuery = z
     metrics: z.array(Metric).max(20).optional(),
     from: z.number().int().describe('epoch ms, inclusive'),
     to: z.number().int().describe('epoch ms, exclusive'),
-    /** How many buckets to split [from, to) into (a chart's width in points). */
+    /**
+     * How many buckets to split [from, to) into at most (a chart's width in points). Long
+     * ranges are answered from per-minute or per-hour summaries: then `from` is aligned down
+     * to the summary's boundary and the bucket width is a multiple of it (see bucketMs and t).
+     */
     points: z.number().int().min(1).max(5000).default(300),
   })
   .strict()
@@ -56,7 +60,7 @@ export const ReadingsQueryResult = z.object({
 export type ReadingsQueryResult = z.infer<typeof ReadingsQueryResult>
 
 export const readingsMethods = {
-  /** Downsampled history for charts: min/avg/max per bucket, computed in SQLite. */
+  /** Downsampled history for charts: min/avg/max per bucket, from raw readings or summaries. */
   'readings.query': method(
     ReadingsQuery,
     ReadingsQueryResult,
