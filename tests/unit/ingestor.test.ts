@@ -142,7 +142,8 @@ describe('Ingestor', () => {
     // 30,000 messages with no clock movement: more than the UI's bounded batch keeps.
     for (let i = 0; i < 30_000; i++) {
       ingestor.ingest(
-        message(`iot/dev${i % 7}/telemetry`, JSON.stringify({ temperature: i, seq: i })),
+        // A generic metric: 30,000 °C would be refused as out of range.
+        message(`iot/dev${i % 7}/telemetry`, JSON.stringify({ count: i, seq: i })),
       )
     }
     clock.advance(50)

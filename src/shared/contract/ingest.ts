@@ -36,6 +36,11 @@ export const IngestStats = z.object({
   duplicates: z.number().int(),
   /** Readings from retained messages without a device timestamp: shown as latest, not stored. */
   retainedNotStored: z.number().int(),
+  /**
+   * Readings outside what their sensor can measure (e.g. −639,155 °C, or 95 %RH from a
+   * DHT11): not stored, reported as a `sensor_error` event of the device instead.
+   */
+  outOfRange: z.number().int(),
   lastMessageAt: z.number().nullable(),
   /**
    * What the data path had to give up, by kind, never silently: `uiReadings` (readings left

@@ -111,7 +111,7 @@ export function sensorReadings(object: Record<string, unknown>): ParsedReading[]
       const metric = taken.has(base) ? `${prefix}_${base}`.slice(0, 48) : base
       if (taken.has(metric)) continue
       taken.add(metric)
-      readings.push({ metric, value })
+      readings.push({ metric, value, sensor: sensorName })
     }
   }
   return readings

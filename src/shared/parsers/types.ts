@@ -19,6 +19,8 @@ export interface ParsedReading {
   /** 'temperature', 'humidity' or a generic metric name (`[a-z0-9_]`, ≤ 48 chars). */
   metric: string
   value: number
+  /** The sensor that measured it, when the payload names one (Tasmota's `"AM2301": {…}`). */
+  sensor?: string
 }
 
 /** Descriptive fields a device reports about itself (our `info` topic, Tasmota INFO/STATE, HA device). */

@@ -152,3 +152,48 @@ describe('Ingestor data path', () => {
     expect(ingest.stats().backlog).toMatchObject({ paused: false, queued: 0, pauses: 1 })
   })
 })
+
+describe('readings no sensor could measure', () => {
+  function publish(topic: string, body: unknown): void {
+    ingestor!.ingest({
+      topic,
+      payload: Buffer.from(JSON.stringify(body)),
+      qos: 0,
+      retain: false,
+      receivedAt: clock.now(),
+      source: 'embedded',
+    })
+  }
+
+  it('turns them into a sensor_error event, stores the rest and counts them', () => {
+    make()
+    publish('iot/dht/info', { name: 'Hall', sensor: 'DHT11' })
+    // DHT11: 0…50 °C, 20…90 %RH: 55 °C is a fault; 40 %RH is fine.
+    publish('iot/dht/telemetry', { temperature: 55, humidity: 40 })
+    // Whatever the sensor: below absolute zero, or a negative relative humidity.
+    publish('iot/other/telemetry', { temperature: -639155, humidity: -845 })
+    store.flush()
+    expect(store.latest('dht').map((r) => [r.metric, r.value])).toEqual([['humidity', 40]])
+    expect(store.latest('other')).toEqual([])
+    expect(ingestor!.stats().outOfRange).toBe(3)
+    expect(registry.events('dht')[0]).toMatchObject({
+      type: 'sensor_error',
+      level: 'error',
+      message: expect.stringMatching(
+        /temperature 55 °C is outside what a DHT11 can measure \(0…50 °C\)/,
+      ),
+    })
+    expect(registry.events('other')[0]?.message).toMatch(
+      /-639155 °C is outside what is physically possible.*and 1 more/,
+    )
+  })
+
+  it('checks a Tasmota reading against the sensor that measured it', () => {
+    make()
+    publish('tele/plug/SENSOR', { AM2301: { Temperature: 95.1, Humidity: 50 }, TempUnit: 'C' })
+    store.flush()
+    // AM2301 (a DHT22): −40…80 °C.
+    expect(store.latest('plug').map((r) => r.metric)).toEqual(['humidity'])
+    expect(ingestor!.stats().outOfRange).toBe(1)
+  })
+})

@@ -111,6 +111,11 @@ export class DeviceRegistry {
     return true
   }
 
+  /** The sensor a device reported (our firmware's info, Tasmota…), to check its readings against. */
+  sensorOf(id: string): string | undefined {
+    return this.records.get(id)?.info.sensor ?? undefined
+  }
+
   has(id: string): boolean {
     return this.records.has(id)
   }

@@ -13,6 +13,7 @@ export class IngestCounters {
   readings = 0
   duplicates = 0
   retainedNotStored = 0
+  outOfRange = 0
   lastMessageAt: number | null = null
   unparsedEvicted = 0
   devicesRefused = 0
@@ -51,6 +52,7 @@ export class IngestCounters {
       readings: this.readings,
       duplicates: this.duplicates,
       retainedNotStored: this.retainedNotStored,
+      outOfRange: this.outOfRange,
       lastMessageAt: this.lastMessageAt,
       lagMs: this.lagMs,
       readingsPerS: this.readingsPerS,

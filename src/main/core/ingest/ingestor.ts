@@ -14,6 +14,7 @@ import type { ReadingsStore } from '../readings/readings-store'
 import { BackpressureGate } from './backpressure-gate'
 import { IngestCounters } from './ingest-counters'
 import { LagMeter } from './lag-meter'
+import { dropOutOfRange } from './range-check'
 import { RedeliveryFilter } from './redelivery-filter'
 import { UiBatch } from './ui-batch'
 
@@ -201,6 +202,8 @@ export class Ingestor {
       return
     }
     const deviceId = update.deviceId
+    if (update.readings.length > 0)
+      c.outOfRange += dropOutOfRange(update, update.info?.sensor ?? registry.sensorOf(deviceId))
     const readingsTs = update.ts ?? message.receivedAt
     const readings = update.readings
     if (this.redeliveries.isDuplicate(update, message.receivedAt)) {
