@@ -55,15 +55,31 @@ const u8 = (values: Iterable<number>) => Uint8Array.from(values)
 const SYNC = u8([0x07, 0x07, 0x12, 0x20, ...new Array<number>(32).fill(0x55)])
 
 describe('simulated ROM loader, at the packet level', () => {
-  test('ROM answers SYNC eight times with a non-zero value and 4 status bytes; the stub once with 0', async () => {
+  test('SYNC gets eight replies: non-zero value and 4 status bytes from the ROM, value 0 and 2 from the stub', async () => {
     const b = board()
     const rom = b.replies(await b.send(Op.SYNC, SYNC))
     expect(rom).toHaveLength(8)
     expect(rom[0]).toEqual({ op: Op.SYNC, value: 0x55201207, data: [0, 0, 0, 0] })
     b.loader.mode = 'stub'
-    expect(b.replies(await b.send(Op.SYNC, SYNC))).toEqual([
-      { op: Op.SYNC, value: 0, data: [0, 0] },
-    ])
+    // esptool's sync() reads 7 more replies after the first; the stub answers like the ROM.
+    expect(b.replies(await b.send(Op.SYNC, SYNC))).toEqual(
+      new Array(8).fill({ op: Op.SYNC, value: 0, data: [0, 0] }),
+    )
+  })
+
+  test('the stub takes FLASH_(DEFL_)BEGIN with 16 or 20 bytes (5th word: encrypted), nothing else', async () => {
+    const b = board()
+    b.loader.mode = 'stub'
+    for (const op of [Op.FLASH_BEGIN, Op.FLASH_DEFL_BEGIN]) {
+      expect((await b.one(op, u32le(0x1000, 1, 0x4000, 0x10000))).data).toEqual([0, 0])
+      expect((await b.one(op, u32le(0x1000, 1, 0x4000, 0x10000, 0))).data).toEqual([0, 0])
+      expect((await b.one(op, u32le(0x1000, 1, 0x4000, 0x10000, 0, 0))).data).toEqual([1, 0xc0])
+      expect((await b.one(op, u32le(0x1000, 1, 0x4000))).data).toEqual([1, 0xc0])
+      // 16 bytes with a block bigger than the stub's 16 KB buffer: 0xC2.
+      expect((await b.one(op, u32le(0x1000, 1, 0x8000, 0x10000))).data).toEqual([1, 0xc2])
+      // No flash encryption in the simulator: an encrypted write is refused, not faked.
+      expect((await b.one(op, u32le(0x1000, 1, 0x4000, 0x10000, 1))).data).toEqual([1, 0xc4])
+    }
   })
 
   test('READ_REG of 0x40001000 gives the chip-detect magic; later replies keep that value', async () => {

@@ -26,6 +26,9 @@ export interface ProtocolFaults {
   corruptFlashAt?: number
 }
 
+/** The stub's receive buffer for one data block (stub_flasher.h `MAX_WRITE_BLOCK`). */
+const STUB_MAX_WRITE_BLOCK = 0x4000
+
 const SYNC_PAYLOAD = Uint8Array.from([0x07, 0x07, 0x12, 0x20, ...new Array<number>(32).fill(0x55)])
 const equal = (a: Uint8Array, b: Uint8Array) =>
   a.length === b.length && a.every((x, i) => x === b[i])
@@ -34,8 +37,8 @@ const equal = (a: Uint8Array, b: Uint8Array) =>
  * The command interpreter of the ROM serial loader and of the esptool stub that replaces
  * it, per the esptool docs (advanced-topics/serial-protocol). Differences it keeps:
  *  - ROM replies end in 4 status bytes, the stub's in 2 ("Status bytes");
- *  - the ROM answers one SYNC with 8 replies carrying a non-zero value, the stub with one
- *    reply of value 0 (esptool uses that to notice a stub that is already running);
+ *  - both answer one SYNC with 8 replies; the ROM's carry a non-zero value, the stub's 0
+ *    (esptool uses that to notice a stub that is already running);
  *  - the ROM's reply value is "sticky" (the last READ_REG result, as in real traces);
  *  - SPI_FLASH_MD5 is 32 hex ASCII bytes from the ROM, 16 raw bytes from the stub;
  *  - ERASE_FLASH/ERASE_REGION/RUN_USER_CODE exist only in the stub;
@@ -95,9 +98,12 @@ export class Bootloader {
       case Op.SYNC:
         if (!equal(data, SYNC_PAYLOAD))
           return [this.fail(op, RomError.INVALID_MESSAGE, StubError.BAD_DATA_LEN)]
-        if (!rom) return [this.reply(op, new Uint8Array(0), undefined, 0)]
+        // Eight replies from both: esptool's sync() reads 7 more after the first, and the
+        // stub copies the ROM so that a chip whose stub is still running (esptool
+        // `--after no_reset`, then `--before no_reset`) can be synced again; value 0 is how
+        // esptool tells the stub apart (`sync_stub_detected`).
         return Array.from({ length: 8 }, () =>
-          this.reply(op, new Uint8Array(0), undefined, this.chip.syncValue),
+          this.reply(op, new Uint8Array(0), undefined, rom ? this.chip.syncValue : 0),
         )
       case Op.READ_REG: {
         if (data.length !== 4)
@@ -186,13 +192,23 @@ export class Bootloader {
     return this.ok(op, body)
   }
 
+  /**
+   * FLASH_BEGIN / FLASH_DEFL_BEGIN: size, blocks, block size, offset, and an optional 5th
+   * word "encrypted". esptool.py always sends the 5th word to the stub and to every ROM but
+   * ESP32/ESP8266 (loader.py `flash_begin`/`flash_defl_begin`); esptool-js sends it to
+   * every ROM on FLASH_BEGIN. So both loaders take 16 or 20 bytes. The stub refuses a
+   * 16-byte request whose block exceeds its 16 KB buffer with 0xC2 (stub_flasher.c).
+   */
   private flashBegin(op: number, data: Uint8Array, w: number[]): Effect {
     const rom = this.mode === 'rom'
-    // ROM: four words plus an optional "encrypted" word; the stub takes four.
-    if (data.length !== 16 && !(rom && data.length === 20))
+    const [size = 0, blocks = 0, blockSize = 0, offset = 0, encrypted = 0] = w
+    if (!rom && data.length === 16 && blockSize > STUB_MAX_WRITE_BLOCK)
+      return this.fail(op, 0, StubError.BAD_BLOCKSIZE)
+    if (data.length !== 16 && data.length !== 20)
       return this.fail(op, RomError.INVALID_MESSAGE, StubError.BAD_DATA_LEN)
     if (rom && !this.spiAttached) return this.fail(op, RomError.FAILED_TO_ACT, 0)
-    const [size = 0, blocks = 0, blockSize = 0, offset = 0] = w
+    // The simulator has no flash encryption: refuse rather than write plaintext.
+    if (encrypted !== 0) return this.fail(op, RomError.FAILED_TO_ACT, StubError.FAILED_SPI_OP)
     if (offset > this.flash.size || (blocks > 0 && blockSize === 0))
       return this.fail(op, RomError.INVALID_MESSAGE, StubError.BAD_BLOCKSIZE)
     this.flashSession?.close()
