@@ -9,7 +9,7 @@ import { systemClock, type Clock } from '../src/main/core/base/clock'
 import { silentLogger } from '../src/main/core/base/logger'
 import { ReadingsStore } from '../src/main/core/readings/readings-store'
 import type { BenchDefinition, BenchLine, BenchOptions } from './lib/bench-types'
-import { formatLine, line } from './lib/stats'
+import { formatLine, line, summarize } from './lib/stats'
 
 const DAY = 86_400_000
 const NOW = Date.UTC(2026, 0, 1)
@@ -32,16 +32,23 @@ function fill(store: ReadingsStore, deviceId: string, days: number, stepMs: numb
   return (2 * seq) / ((performance.now() - started) / 1000)
 }
 
-/** Times `repetitions` runs of `fn` (ms), after one untimed warm-up run. */
-function time(fn: () => unknown, repetitions: number): number[] {
+/**
+ * Times `repetitions` runs of `fn` after one untimed warm-up: wall ms, and CPU ms of this
+ * process (less skewed than wall time when other work shares the cores).
+ */
+function time(fn: () => unknown, repetitions: number): { wall: number[]; cpu: number[] } {
   fn()
-  const runs: number[] = []
+  const wall: number[] = []
+  const cpu: number[] = []
   for (let i = 0; i < repetitions; i++) {
+    const cpuStart = process.cpuUsage()
     const started = performance.now()
     fn()
-    runs.push(performance.now() - started)
+    wall.push(performance.now() - started)
+    const used = process.cpuUsage(cpuStart)
+    cpu.push((used.user + used.system) / 1000)
   }
-  return runs
+  return { wall, cpu }
 }
 
 async function run(options: BenchOptions): Promise<BenchLine[]> {
@@ -89,9 +96,11 @@ async function run(options: BenchOptions): Promise<BenchLine[]> {
       const out = line(
         `history.${name}`,
         'ms',
-        query,
-        { name: 'plain SELECT of raw rows', values: baseline },
+        query.wall,
+        { name: 'plain SELECT of raw rows', values: baseline.wall },
         {
+          cpuMs: summarize(query.cpu).value,
+          baselineCpuMs: summarize(baseline.cpu).value,
           points: result.series[0]?.buckets.length ?? 0,
           bucketMs: result.bucketMs,
           rawRows: rows,
@@ -99,7 +108,9 @@ async function run(options: BenchOptions): Promise<BenchLine[]> {
           ...(name === '30d-1000pts' ? { fillReadingsPerS: Math.round(rate10s) } : {}),
         },
       )
-      log(`${formatLine(out)}, ${out.extra?.points} points of ${result.bucketMs / 1000} s`)
+      log(
+        `${formatLine(out)}, ${out.extra?.points} points of ${result.bucketMs / 1000} s, CPU ${summarize(query.cpu).value.toFixed(2)} vs ${summarize(baseline.cpu).value.toFixed(2)} ms`,
+      )
       lines.push(out)
     }
   } finally {
