@@ -10,6 +10,7 @@ import { pruneReadings, type RetentionDays } from './readings-retention'
 import { inTransaction, openOrSetAside } from './readings-schema'
 import { ReadingsWriter, unref, type ReadingsStats } from './readings-writer'
 import { ROLLUP_TIERS, type RollupTier } from './rollup-accumulator'
+import { PAIR_BYTES } from './sample-codec'
 import { SeriesDictionary } from './series-dictionary'
 
 export type { ReadingsStats } from './readings-writer'
@@ -165,7 +166,7 @@ export class ReadingsStore {
   /** Number of stored raw readings (optionally of one device); for tests and diagnostics. */
   count(deviceId?: string): number {
     this.flush()
-    const sql = 'SELECT coalesce(sum(length(data)), 0) / 12 AS n FROM samples'
+    const sql = `SELECT coalesce(sum(length(data)), 0) / ${PAIR_BYTES} AS n FROM samples`
     if (deviceId === undefined) return Number(this.db.prepare(sql).get()?.n ?? 0)
     const device = this.dictionary.findDevice(deviceId)
     if (device === undefined) return 0

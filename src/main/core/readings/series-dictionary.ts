@@ -14,8 +14,8 @@ export class SeriesDictionary {
   private readonly metricNames: string[] = []
   /** seriesOf[device][metric] → series id. */
   private readonly seriesOf: number[][] = []
+  /** Device id by series id (also: which series ids exist). */
   private readonly seriesDevice: number[] = []
-  private readonly seriesMetric: number[] = []
   private inserts: { device: StatementSync; metric: StatementSync; series: StatementSync } | null =
     null
 
@@ -53,6 +53,7 @@ export class SeriesDictionary {
     return id
   }
 
+  /** Lookups that never create: undefined when the name or pair was never stored. */
   findDevice(name: string): number | undefined {
     return this.deviceIds.get(name)
   }
@@ -65,6 +66,7 @@ export class SeriesDictionary {
     return this.seriesOf[device]?.[metric]
   }
 
+  /** Names by id (`#id` for an id this dictionary has not loaded). */
   deviceName(id: number): string {
     return this.deviceNames[id] ?? `#${id}`
   }
@@ -97,14 +99,6 @@ export class SeriesDictionary {
     return ids
   }
 
-  seriesDeviceId(series: number): number {
-    return this.seriesDevice[series] ?? -1
-  }
-
-  seriesMetricId(series: number): number {
-    return this.seriesMetric[series] ?? -1
-  }
-
   private create(
     ids: Map<string, number>,
     names: string[],
@@ -124,7 +118,6 @@ export class SeriesDictionary {
   private rememberSeries(id: number, device: number, metric: number): void {
     ;(this.seriesOf[device] ??= [])[metric] = id
     this.seriesDevice[id] = device
-    this.seriesMetric[id] = metric
   }
 
   /** Prepared lazily: a read-only connection (CLI export) never writes. */
