@@ -13,4 +13,9 @@ export interface MqttMessage {
   receivedAt: number
   /** which connection delivered it: 'embedded' or an external connection id */
   source: string
+  /**
+   * The device login that published it, when known (the embedded broker knows who is
+   * connected; an external broker does not tell): proof the device is no invented topic.
+   */
+  login?: string
 }

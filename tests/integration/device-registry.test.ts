@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { silentLogger } from '../../src/main/core/base/logger'
 import type { MessageMeta } from '../../src/main/core/devices/apply-update'
-import { DeviceRegistry } from '../../src/main/core/devices/device-registry'
+import { DeviceRegistry, MAX_DEVICES } from '../../src/main/core/devices/device-registry'
 import type { DeviceUpdate } from '../../src/shared/parsers/types'
 import { FakeClock } from '../helpers/fake-clock'
 import { tempDir } from '../helpers/temp-dir'
@@ -212,5 +212,73 @@ describe('DeviceRegistry', () => {
     expect(registry.list()).toEqual([])
     expect(registry.warnings[0]).toMatch(/devices\.json is not valid JSON; it was moved to/)
     expect(readdirSync(dir.path).some((f) => f.startsWith('devices.json.corrupt-'))).toBe(true)
+  })
+
+  describe('when junk topics fill it', () => {
+    function fillWithJunk(): void {
+      for (let i = 0; i < MAX_DEVICES; i++)
+        registry.observe(telemetry(`junk.${i}`, i, 'number'), meta(`junk/${i}`), clock.now())
+      expect(registry.list()).toHaveLength(MAX_DEVICES)
+    }
+
+    it('refuses another topic-derived device while the junk is fresh', () => {
+      fillWithJunk()
+      expect(
+        registry.observe(telemetry('home.sensors.new', 21), meta('home/sensors/new'), clock.now()),
+      ).toBe(false)
+      expect(registry.has('home.sensors.new')).toBe(false)
+    })
+
+    it('always lets in a device that publishes with its login or says it is online, in place of the stalest junk', () => {
+      fillWithJunk()
+      const withLogin = { ...meta('iot/board-1/telemetry'), login: 'board-1' }
+      expect(registry.observe(telemetry('board-1', 21, 'ours'), withLogin, clock.now())).toBe(true)
+      const birth: DeviceUpdate = {
+        deviceId: 'board-2',
+        format: 'ours',
+        readings: [],
+        online: true,
+      }
+      expect(registry.observe(birth, meta('iot/board-2/status'), clock.now())).toBe(true)
+      expect(registry.has('board-1') && registry.has('board-2')).toBe(true)
+      // The two junk topics heard longest ago gave way; the registry stays at its cap.
+      expect(registry.has('junk.0') || registry.has('junk.1')).toBe(false)
+      expect(registry.list()).toHaveLength(MAX_DEVICES)
+      // Once in, they stay: more confirmed newcomers push out junk, never them.
+      for (let i = 3; i < 50; i++)
+        registry.observe(
+          telemetry(`board-${i}`, 21, 'ours'),
+          { ...meta(`iot/board-${i}/telemetry`), login: `board-${i}` },
+          clock.now(),
+        )
+      expect(registry.has('board-1') && registry.has('board-2')).toBe(true)
+    })
+
+    it('lets a new topic-derived device replace junk that has gone silent, but never a device a person named', () => {
+      fillWithJunk()
+      registry.rename('junk.0', 'Actually my greenhouse')
+      clock.advance(10 * 60_000)
+      // junk.1 … are silent for 10 minutes now; junk.0 was named by a person and stays.
+      expect(
+        registry.observe(telemetry('home.sensors.new', 21), meta('home/sensors/new'), clock.now()),
+      ).toBe(true)
+      expect(registry.has('junk.0')).toBe(true)
+      expect(registry.has('junk.1')).toBe(false)
+    })
+
+    it('remembers after a restart which devices are confirmed', async () => {
+      registry.observe(
+        telemetry('board-1', 21, 'ours'),
+        { ...meta('iot/board-1/telemetry'), login: 'board-1' },
+        clock.now(),
+      )
+      await registry.close()
+      registry = await open()
+      for (let i = 0; i < MAX_DEVICES; i++)
+        registry.observe(telemetry(`junk.${i}`, i, 'number'), meta(`junk/${i}`), clock.now())
+      // Full: 9,999 junk got in, the 10,000th was refused; board-1 was never at risk.
+      expect(registry.has('board-1')).toBe(true)
+      expect(registry.list()).toHaveLength(MAX_DEVICES)
+    })
   })
 })

@@ -26,10 +26,12 @@ afterEach(async () => {
 async function startBroker(
   onPublish: PublishListener,
   dir?: string,
+  setup: (credentials: CredentialStore) => Promise<void> = async () => undefined,
 ): Promise<{ broker: EmbeddedBroker; dir: string }> {
   const dataDir = dir ?? mkdtempSync(join(tmpdir(), 'iotcc-tap-'))
   const credentials = new CredentialStore(dataDir, systemClock, logger)
   await credentials.load()
+  await setup(credentials)
   const broker = new EmbeddedBroker({
     dataDir,
     config: {
@@ -152,5 +154,36 @@ describe('in-process ingest from the embedded broker', () => {
     for (const release of held.splice(0)) release()
     await until(() => received === total, 15_000)
     expect(received).toBe(total)
+  })
+
+  it('says which device login published a message, and nothing for anonymous local tools', async () => {
+    const got: MqttMessage[] = []
+    let account = { username: '', password: '' }
+    const { broker } = await startBroker(
+      (message, release) => {
+        got.push(message)
+        release()
+      },
+      undefined,
+      async (credentials) => {
+        account = await credentials.issue('board-7')
+      },
+    )
+    const board = await connectAsync(broker.localUrl, {
+      clientId: 'board-7',
+      username: account.username,
+      password: account.password,
+      reconnectPeriod: 0,
+    })
+    cleanups.push(() => board.endAsync(true))
+    const tool = await connectAsync(broker.localUrl, { clientId: 'tool', reconnectPeriod: 0 })
+    cleanups.push(() => tool.endAsync(true))
+    await board.publishAsync('iot/board-7/telemetry', '{"temperature":20}', { qos: 1 })
+    await tool.publishAsync('home/sensors/temp_hum', 'temp:21,hum:40', { qos: 1 })
+    await until(() => got.length >= 2)
+    expect(got.map((m) => [m.topic, m.login])).toEqual([
+      ['iot/board-7/telemetry', 'board-7'],
+      ['home/sensors/temp_hum', undefined],
+    ])
   })
 })

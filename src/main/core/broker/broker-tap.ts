@@ -56,11 +56,18 @@ export function tapPublishes(
   aedes: Aedes,
   listener: PublishListener,
   now: () => number,
+  /** The device login behind a connected client id, if it has one. */
+  loginOf: (clientId: string) => string | undefined = () => undefined,
 ): () => void {
   const bus = busOf(aedes)
   const notify = (packet: AedesPublishPacket, done: () => void): void => {
     if (packet.topic.startsWith('$SYS/')) return done()
-    listener(toMessage(packet, false, now()), done)
+    const message = toMessage(packet, false, now())
+    // aedes stamps the publisher's client id on the packet (emitPacket); Last Wills too.
+    const clientId = (packet as { clientId?: unknown }).clientId
+    const login = typeof clientId === 'string' ? loginOf(clientId) : undefined
+    if (login !== undefined) message.login = login
+    listener(message, done)
   }
   bus.on('#', notify)
   return () => void bus.removeListener('#', notify)

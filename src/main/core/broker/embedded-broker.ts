@@ -5,6 +5,7 @@ import type { BrokerStats, BrokerStatus } from '../../../shared/contract/broker'
 import type { Clock, Timer } from '../base/clock'
 import type { Logger } from '../base/logger'
 import { isLoopbackAddress, mayPublish, maySubscribe } from './broker-acl'
+import { clientIdRefusal, emptyClientIdRefusal } from './client-id-policy'
 import { ensureBrokerTls, type BrokerTlsFiles } from './broker-certs'
 import {
   openTcpListener,
@@ -58,6 +59,8 @@ export class EmbeddedBroker {
   private persistence?: SqlitePersistence
   private listeners: OpenListener[] = []
   private readonly identities = new WeakMap<Client, Identity>()
+  /** The client id as sent: aedes replaces an empty one with `aedes_<uuid>` before auth. */
+  private readonly wireClientIds = new WeakMap<Client, string>()
   private readonly statsListeners = new Set<StatsListener>()
   private readonly warnings: string[] = []
   private tls?: BrokerTlsFiles
@@ -74,6 +77,10 @@ export class EmbeddedBroker {
     const aedes = await Aedes.createBroker({
       persistence: this.persistence,
       heartbeatInterval: this.options.heartbeatIntervalMs ?? 60_000,
+      preConnect: (client, packet, done) => {
+        this.wireClientIds.set(client, packet.clientId)
+        done(null, true)
+      },
       authenticate: (client, username, password, done) =>
         void this.authenticate(client, username, password, done),
       authorizePublish: (client, packet, done) => done(this.publishRefusal(client, packet.topic)),
@@ -85,7 +92,15 @@ export class EmbeddedBroker {
         // A null subscription is answered with SUBACK 0x80 (failure), §3.9.3.
         done(null, allowed ? sub : null)
       },
-      authorizeForward: (_client, packet) => {
+      // Also what a restored session delivers (queued QoS 1/2 messages): re-checked here, as
+      // its subscriptions are by authorizeSubscribe, in case the ACL changed since (prefix).
+      authorizeForward: (client, packet) => {
+        const identity = this.identities.get(client)
+        if (
+          identity?.kind === 'device' &&
+          !maySubscribe(identity, packet.topic, this.options.prefix())
+        )
+          return null
         this.counts.out++
         return packet
       },
@@ -101,7 +116,7 @@ export class EmbeddedBroker {
         now,
       )
       if (replayed > 0) logger.debug('retained messages replayed to the app', { replayed })
-      tapPublishes(aedes, onPublish, now)
+      tapPublishes(aedes, onPublish, now, (clientId) => this.loginOf(clientId))
     }
     aedes.on('publish', (_packet, client) => {
       if (client) this.counts.in++
@@ -216,11 +231,29 @@ export class EmbeddedBroker {
   ): Promise<void> {
     const { config, credentials, logger } = this.options
     const address = remoteAddress(client)
-    if (!username) {
-      if (config.allowAnonymousLoopback && isLoopbackAddress(address)) {
-        this.identities.set(client, { kind: 'anonymous' })
-        return done(null, true)
+    const wireClientId = this.wireClientIds.get(client) ?? client.id
+    const emptyId = emptyClientIdRefusal(wireClientId, client.clean, client.version)
+    if (emptyId) {
+      logger.info('client id refused', { reason: emptyId.reason, username, address })
+      return done(refusal(emptyId.returnCode, emptyId.reason), false)
+    }
+    const admit = (identity: Identity): void => {
+      const taken = clientIdRefusal(identity, wireClientId, (id) => credentials.clientIdOwner(id))
+      if (taken) {
+        logger.warn('client id refused', {
+          clientId: wireClientId,
+          username,
+          address,
+          reason: taken.reason,
+        })
+        return done(refusal(taken.returnCode, taken.reason), false)
       }
+      this.identities.set(client, identity)
+      done(null, true)
+    }
+    if (!username) {
+      if (config.allowAnonymousLoopback && isLoopbackAddress(address))
+        return admit({ kind: 'anonymous' })
       logger.info('anonymous client refused', { clientId: client.id, address })
       return done(
         refusal(NOT_AUTHORIZED, 'Not authorized: this broker needs a username and password'),
@@ -234,8 +267,17 @@ export class EmbeddedBroker {
       logger.info('bad username or password', { clientId: client.id, username, address })
       return done(refusal(BAD_CREDENTIALS, 'Bad username or password'), false)
     }
-    this.identities.set(client, identity)
-    done(null, true)
+    admit(identity)
+  }
+
+  /** The device account a connected client authenticated as, if any. */
+  private loginOf(clientId: string): string | undefined {
+    // aedes keeps connected clients by id; its typings do not declare the map.
+    const clients = (this.aedes as unknown as { clients?: Record<string, Client> } | undefined)
+      ?.clients
+    const client = clients?.[clientId]
+    const identity = client ? this.identities.get(client) : undefined
+    return identity?.kind === 'device' ? identity.deviceId : undefined
   }
 
   /** null = allowed; an Error makes aedes drop the client (MQTT 3.1.1 has no PUBLISH refusal code). */

@@ -9,6 +9,8 @@ export interface MessageMeta {
   receivedAt: number
   /** A retained message is the broker's memory, not proof the device is alive now. */
   retained: boolean
+  /** The broker login (device account) that published it, when the embedded broker knows. */
+  login?: string
 }
 
 /**
@@ -27,6 +29,7 @@ export function applyUpdate(
     if (record.topics.length > MAX_TOPICS) record.topics.shift()
   }
   record.source = meta.source
+  if (meta.login !== undefined) record.hasLogin = true
   if (!meta.retained && (record.lastSeen === null || meta.receivedAt > record.lastSeen)) {
     record.lastSeen = meta.receivedAt
   }

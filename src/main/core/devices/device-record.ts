@@ -31,6 +31,8 @@ export const DeviceRecord = z.object({
   topics: z.array(z.string()),
   source: z.string().nullable(),
   events: z.array(DeviceEvent),
+  /** It has published with its own broker login (so it is no topic a flood invented). */
+  hasLogin: z.boolean().default(false),
 })
 export type DeviceRecord = z.infer<typeof DeviceRecord>
 
@@ -55,6 +57,7 @@ export function newRecord(id: string, format: DeviceRecord['format'], now: numbe
     topics: [],
     source: null,
     events: [],
+    hasLogin: false,
   }
 }
 

@@ -6,6 +6,7 @@ import type { Clock, Timer } from '../base/clock'
 import { JsonStore } from '../base/json-store'
 import type { Logger } from '../base/logger'
 import { applyUpdate, type MessageMeta } from './apply-update'
+import { DeviceAdmission } from './device-admission'
 import {
   newRecord,
   presenceOf,
@@ -46,6 +47,7 @@ export const MAX_DEVICES = 10_000
 export class DeviceRegistry {
   private readonly store: JsonStore<typeof RegistryFile>
   private readonly records = new Map<string, DeviceRecord>()
+  private readonly admission = new DeviceAdmission()
   /** Online state last announced per device, so the sweep emits only real transitions. */
   private readonly announced = new Map<string, boolean | null>()
   private readonly changeListeners = new Set<Listener>()
@@ -77,6 +79,7 @@ export class DeviceRegistry {
     this.records.clear()
     for (const record of data.devices) this.records.set(record.id, record)
     for (const id of this.records.keys()) this.announced.set(id, this.presence(id).online)
+    this.admission.load(this.records.values())
     this.sweepTimer = this.options.clock.setInterval(
       () => this.sweep(),
       this.options.sweepEveryMs ?? 5000,
@@ -96,17 +99,18 @@ export class DeviceRegistry {
 
   /**
    * Applies one parsed message; creates the device on its first message. Returns false
-   * (and changes nothing) for a new device once MAX_DEVICES are known, so a flood of
-   * random topics cannot grow the registry without end.
+   * (and changes nothing) when a full registry has no place for a new device (see
+   * canAccept), so a flood of random topics cannot grow it without end.
    */
   observe(update: DeviceUpdate, meta: MessageMeta, readingsTs: number): boolean {
     let record = this.records.get(update.deviceId)
     if (!record) {
-      if (this.records.size >= MAX_DEVICES) return false
+      if (!this.canAccept(update.deviceId, confirms(update, meta))) return false
       record = newRecord(update.deviceId, update.format, meta.receivedAt)
       this.records.set(record.id, record)
     }
     applyUpdate(record, update, meta, readingsTs)
+    this.admission.touch(record, meta.receivedAt)
     this.changed(record.id, this.options.observedSaveDelayMs ?? 30_000)
     return true
   }
@@ -120,9 +124,21 @@ export class DeviceRegistry {
     return this.records.has(id)
   }
 
-  /** Would observe() accept a message for this device (known, or room for a new one)? */
-  canAccept(id: string): boolean {
-    return this.records.has(id) || this.records.size < MAX_DEVICES
+  /**
+   * Is there a place for this device: known, room left, or (registry full) an unconfirmed
+   * device to give way (see DeviceAdmission)? A confirmed newcomer (`confirmed`: it has a
+   * login or sent a birth/status message) always finds one while unconfirmed devices exist.
+   * May forget the device that gives way.
+   */
+  canAccept(id: string, confirmed = false): boolean {
+    if (this.records.has(id) || this.records.size < MAX_DEVICES) return true
+    const victim = this.admission.victim(confirmed, this.options.clock.now())
+    if (victim === null) return false
+    this.options.logger.info('registry full: forgetting a stale unconfirmed device', {
+      forgotten: victim,
+      for: id,
+    })
+    return this.forget(victim)
   }
 
   /** All devices, sorted by shown name. */
@@ -143,6 +159,7 @@ export class DeviceRegistry {
   rename(id: string, name: string): Device {
     const record = this.record(id)
     record.customName = name.trim() === '' ? null : name.trim()
+    this.admission.touch(record, this.options.clock.now())
     this.changed(id)
     return this.get(id)
   }
@@ -152,6 +169,7 @@ export class DeviceRegistry {
     const record = this.record(id)
     if (patch.location !== undefined) record.location = patch.location
     if (patch.notes !== undefined) record.notes = patch.notes
+    this.admission.touch(record, this.options.clock.now())
     this.changed(id)
     return this.get(id)
   }
@@ -160,6 +178,7 @@ export class DeviceRegistry {
   forget(id: string): boolean {
     if (!this.records.delete(id)) return false
     this.announced.delete(id)
+    this.admission.forget(id)
     this.scheduleSave(this.editSaveDelay())
     for (const listener of this.removeListeners) listener(id)
     return true
@@ -247,4 +266,9 @@ export class DeviceRegistry {
 
 function unref(timer: Timer): void {
   if (typeof timer === 'object' && timer !== null && 'unref' in timer) timer.unref?.()
+}
+
+/** Does this message vouch for its device (a login, or a birth/status message)? */
+function confirms(update: DeviceUpdate, meta: MessageMeta): boolean {
+  return meta.login !== undefined || update.online !== undefined
 }

@@ -196,7 +196,8 @@ export class Ingestor {
   private apply(update: DeviceUpdate, message: MqttMessage): void {
     const { registry, store } = this.options
     const c = this.counters
-    if (!registry.canAccept(update.deviceId)) {
+    const vouched = message.login !== undefined || update.online !== undefined
+    if (!registry.canAccept(update.deviceId, vouched)) {
       c.ignored++
       c.devicesRefused++
       return
@@ -230,6 +231,7 @@ export class Ingestor {
     meta.source = message.source
     meta.receivedAt = message.receivedAt
     meta.retained = message.retain
+    meta.login = message.login
     registry.observe(update, meta, readingsTs)
   }
 
