@@ -3,7 +3,9 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { silentLogger } from '../../src/main/core/base/logger'
 import { createCore, type Core } from '../../src/main/core/create-core'
-import { WebServer } from '../../src/main/server/web-server'
+import { MAX_BATCH_CALLS, MAX_REPLY_BYTES } from '../../src/main/server/json-rpc'
+import { MAX_CALLS_IN_FLIGHT, WebServer } from '../../src/main/server/web-server'
+import type { CallOutcome } from '../../src/shared/api'
 import { RpcSocket } from '../helpers/rpc-socket'
 import { tempDir } from '../helpers/temp-dir'
 
@@ -148,5 +150,121 @@ describe('web mode JSON-RPC over WebSocket', () => {
       ['a', 'b', 'c'].map((id) => ({ jsonrpc: '2.0', method: 'device.removed', params: { id } })),
     ])
     watcher.close()
+  })
+})
+
+describe('web mode limits: one client message never takes the server down', () => {
+  /** Devices the way they arrive: our firmware's info and telemetry over MQTT. */
+  async function fleet(count: number): Promise<number> {
+    for (let i = 0; i < count; i++) {
+      const id = `esp32-${i.toString(16).padStart(6, '0')}`
+      const message = (topic: string, payload: string): void =>
+        core.ingest({
+          topic: `iot/${id}/${topic}`,
+          payload: new TextEncoder().encode(payload),
+          qos: 1,
+          retain: topic === 'info',
+          receivedAt: Date.now(),
+          source: 'embedded',
+        })
+      message('info', `{"name":"Sensor ${i}","fw":"1.0.0","mac":"a4:cf:12:00:00:00"}`)
+      message('telemetry', `{"temperature":21.5,"humidity":40,"seq":${i}}`)
+    }
+    for (;;) {
+      const outcome = await core.call('devices.list', {})
+      if (outcome.ok && (outcome.result as unknown[]).length >= count)
+        return JSON.stringify(outcome.result).length
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+  }
+
+  it('refuses the frame that crashed serve (16,000 devices.list calls) and keeps serving', async () => {
+    await fleet(110)
+    const rpc = await RpcSocket.open(`${wsBase}?token=${TOKEN}`)
+    const calls = Array.from(
+      { length: 16_000 },
+      (_, i) => `{"jsonrpc":"2.0","id":${i},"method":"devices.list","params":{}}`,
+    )
+    const frame = `[${calls.join(',')}]`
+    expect(Buffer.byteLength(frame)).toBeLessThan(1024 * 1024)
+    expect(await rpc.sendRaw(frame, null)).toMatchObject({
+      error: { code: -32600, message: expect.stringMatching(/Batch of 16000 calls/) },
+    })
+    const over = `[${calls.slice(0, MAX_BATCH_CALLS + 1).join(',')}]`
+    expect(await rpc.sendRaw(over, null)).toMatchObject({ error: { code: -32600 } })
+    expect(await rpc.call('app.info')).toMatchObject({ shell: 'web' })
+    rpc.close()
+  })
+
+  it('answers a batch whose replies outgrow the limit with "result too large" for the rest', async () => {
+    const listBytes = await fleet(600)
+    // A realistic fleet: a hundred lists of it are more than one reply may hold.
+    expect(listBytes * MAX_BATCH_CALLS).toBeGreaterThan(MAX_REPLY_BYTES)
+    const rpc = await RpcSocket.open(`${wsBase}?token=${TOKEN}`)
+    const frames: string[] = []
+    rpc.ws.on('message', (data) => frames.push(data.toString()))
+    const batch = Array.from({ length: MAX_BATCH_CALLS }, (_, i) => ({
+      jsonrpc: '2.0',
+      id: 1000 + i,
+      method: 'devices.list',
+      params: {},
+    }))
+    await rpc.sendRaw(JSON.stringify(batch), 1000)
+    const reply = frames.find((f) => f.startsWith('[{"jsonrpc":"2.0","id":1000'))!
+    expect(Buffer.byteLength(reply)).toBeLessThanOrEqual(MAX_REPLY_BYTES)
+    const replies = JSON.parse(reply) as Array<{ id: number; result?: unknown[]; error?: object }>
+    expect(replies).toHaveLength(MAX_BATCH_CALLS)
+    const answered = replies.filter((r) => r.result)
+    expect(answered.length).toBeGreaterThan(0)
+    expect(answered.length).toBeLessThan(MAX_BATCH_CALLS)
+    for (const r of answered) expect(r.result).toHaveLength(600)
+    for (const r of replies.filter((r) => r.error)) {
+      expect(r.error).toMatchObject({
+        code: -32007,
+        message: expect.stringMatching(/devices\.list: result too large: ask for less/),
+      })
+    }
+    expect(await rpc.call('app.info')).toMatchObject({ shell: 'web' })
+    rpc.close()
+  })
+
+  it('runs at most MAX_CALLS_IN_FLIGHT calls of one connection at once and answers them all', async () => {
+    let running = 0
+    let most = 0
+    const slow = async (method: unknown, params: unknown): Promise<CallOutcome> => {
+      most = Math.max(most, ++running)
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      running--
+      return core.call(method, params)
+    }
+    const gated = new WebServer({
+      core: { call: slow, events: core.events },
+      staticDir: join(dir.path, 'renderer'),
+      host: '127.0.0.1',
+      port: 0,
+      token: TOKEN,
+      logger: silentLogger,
+    })
+    const { port } = await gated.start()
+    const rpc = await RpcSocket.open(`ws://127.0.0.1:${port}/rpc?token=${TOKEN}`)
+    const batch = (first: number): string =>
+      JSON.stringify(
+        Array.from({ length: 50 }, (_, i) => ({
+          jsonrpc: '2.0',
+          id: first + i,
+          method: 'app.info',
+        })),
+      )
+    // 210 calls in 63 messages: the server stops reading past 32 unanswered, then resumes.
+    const replies = await Promise.all([
+      rpc.sendRaw(batch(1001), 1001),
+      rpc.sendRaw(batch(2001), 2001),
+      rpc.sendRaw(batch(3001), 3001),
+      ...Array.from({ length: 60 }, () => rpc.call('app.info')),
+    ])
+    expect(replies.slice(3)).toHaveLength(60)
+    expect(most).toBe(MAX_CALLS_IN_FLIGHT)
+    rpc.close()
+    await gated.close()
   })
 })

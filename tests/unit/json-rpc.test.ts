@@ -1,12 +1,21 @@
 import { describe, expect, it } from 'vitest'
 import type { CallOutcome } from '../../src/shared/api'
-import { handleJsonRpcMessage, MAX_MESSAGE_BYTES } from '../../src/main/server/json-rpc'
+import {
+  CallGate,
+  handleJsonRpcMessage,
+  MAX_BATCH_CALLS,
+  MAX_MESSAGE_BYTES,
+  MAX_REPLY_BYTES,
+} from '../../src/main/server/json-rpc'
 import { batchFrames } from '../../src/main/server/web-server'
 
 const calls: Array<[unknown, unknown]> = []
 const call = async (method: unknown, params: unknown): Promise<CallOutcome> => {
   calls.push([method, params])
   if (method === 'echo') return { ok: true, result: params }
+  if (method === 'big') return { ok: true, result: 'x'.repeat((params as { chars: number }).chars) }
+  if (method === 'bigint') return { ok: true, result: 10n }
+  if (method === 'throw') throw new Error('handler exploded')
   return {
     ok: false,
     error: { code: 'METHOD_NOT_FOUND', message: `Unknown method "${String(method)}".` },
@@ -88,6 +97,110 @@ describe('JSON-RPC 2.0 handling', () => {
       error: { code: -32600, message: expect.stringMatching(/too large/) },
     })
     expect(calls).toEqual([])
+  })
+})
+
+describe('JSON-RPC limits: one message never takes the server down', () => {
+  const request = (id: number, method: string, params?: unknown): object => ({
+    jsonrpc: '2.0',
+    id,
+    method,
+    ...(params === undefined ? {} : { params }),
+  })
+
+  it('refuses a batch longer than the maximum with one error and runs none of it', async () => {
+    calls.length = 0
+    const batch = Array.from({ length: MAX_BATCH_CALLS + 1 }, (_, i) => request(i, 'echo'))
+    expect(await reply(JSON.stringify(batch))).toEqual({
+      jsonrpc: '2.0',
+      id: null,
+      error: expect.objectContaining({
+        code: -32600,
+        message: `Batch of ${MAX_BATCH_CALLS + 1} calls; the limit is ${MAX_BATCH_CALLS}: split it.`,
+      }),
+    })
+    expect(calls).toEqual([])
+    const full = (await reply(JSON.stringify(batch.slice(1)))) as unknown[]
+    expect(full).toHaveLength(MAX_BATCH_CALLS)
+  })
+
+  it('turns a result too large to send into an error for that call and answers the others', async () => {
+    const text = await handleJsonRpcMessage(
+      JSON.stringify([
+        request(1, 'echo', { v: 1 }),
+        request(2, 'big', { chars: MAX_REPLY_BYTES }),
+        request(3, 'echo', { v: 3 }),
+      ]),
+      call,
+    )
+    expect(text!.length).toBeLessThan(MAX_REPLY_BYTES)
+    expect(JSON.parse(text!)).toEqual([
+      { jsonrpc: '2.0', id: 1, result: { v: 1 } },
+      {
+        jsonrpc: '2.0',
+        id: 2,
+        error: expect.objectContaining({
+          code: -32007,
+          message: expect.stringMatching(/^big: result too large: ask for less \(limit\/range\)/),
+        }),
+      },
+      { jsonrpc: '2.0', id: 3, result: { v: 3 } },
+    ])
+    expect(
+      await reply(JSON.stringify(request(4, 'big', { chars: MAX_REPLY_BYTES }))),
+    ).toMatchObject({ id: 4, error: { code: -32007, data: { code: 'BAD_INPUT' } } })
+  })
+
+  it('keeps a whole batch reply under the limit even when each result alone fits', async () => {
+    const third = Math.floor(MAX_REPLY_BYTES / 3)
+    const batch = [1, 2, 3, 4, 5].map((id) => request(id, 'big', { chars: third }))
+    const text = await handleJsonRpcMessage(JSON.stringify(batch), call)
+    expect(Buffer.byteLength(text!)).toBeLessThanOrEqual(MAX_REPLY_BYTES)
+    const replies = JSON.parse(text!) as Array<{ id: number; result?: string; error?: object }>
+    expect(replies.map((r) => r.id)).toEqual([1, 2, 3, 4, 5])
+    expect(replies.filter((r) => r.result !== undefined)).toHaveLength(2)
+    expect(replies.filter((r) => r.error !== undefined)).toHaveLength(3)
+  })
+
+  it('answers a call that throws or returns what JSON cannot hold with an error, never a rejection', async () => {
+    expect(await reply(JSON.stringify(request(1, 'throw')))).toMatchObject({
+      id: 1,
+      error: { code: -32603, data: { code: 'INTERNAL' } },
+    })
+    expect(await reply(JSON.stringify(request(2, 'bigint')))).toMatchObject({
+      id: 2,
+      error: { code: -32603, data: { code: 'INTERNAL' } },
+    })
+  })
+
+  it('runs at most the gate size of calls at once; the others wait their turn, in order', async () => {
+    const gate = new CallGate(3)
+    let running = 0
+    let most = 0
+    const started: number[] = []
+    const releases: Array<() => void> = []
+    const task = (n: number) => async (): Promise<number> => {
+      started.push(n)
+      most = Math.max(most, ++running)
+      await new Promise<void>((resolve) => releases.push(resolve))
+      running--
+      return n
+    }
+    const results = Promise.all([1, 2, 3, 4, 5, 6, 7].map((n) => gate.run(task(n))))
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(started).toEqual([1, 2, 3])
+    expect(gate.pending).toBe(7)
+    while (releases.length > 0) {
+      releases.shift()!()
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    expect(await results).toEqual([1, 2, 3, 4, 5, 6, 7])
+    expect(started).toEqual([1, 2, 3, 4, 5, 6, 7])
+    expect(most).toBe(3)
+    expect(gate.pending).toBe(0)
+    // A task that fails frees its slot too.
+    await expect(gate.run(() => Promise.reject(new Error('no')))).rejects.toThrow('no')
+    expect(gate.pending).toBe(0)
   })
 })
 

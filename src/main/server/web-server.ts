@@ -5,7 +5,13 @@ import type { EventName } from '../../shared/api'
 import type { Core } from '../core/create-core'
 import type { Logger } from '../core/base/logger'
 import { isAllowedOrigin, isAuthorized, TOKEN_COOKIE } from './auth'
-import { eventNotification, handleJsonRpcMessage, MAX_MESSAGE_BYTES } from './json-rpc'
+import {
+  CallGate,
+  eventNotification,
+  handleJsonRpcMessage,
+  jsonRpcError,
+  MAX_MESSAGE_BYTES,
+} from './json-rpc'
 import { readStaticFile } from './static-files'
 import { serveExport } from '../core/export/http-export'
 
@@ -47,6 +53,21 @@ const SECURITY_HEADERS = {
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024
 /** Event frames stay well under what a browser parses without a hitch. */
 const MAX_FRAME_CHARS = 512 * 1024
+
+/**
+ * Calls one connection runs at once; the rest wait their turn. With 10,000 devices one
+ * `devices.list` builds ~10 MB of objects, so this bounds a client's share of the heap.
+ */
+export const MAX_CALLS_IN_FLIGHT = 16
+/** Messages received and not yet answered before the server stops reading the socket. */
+const PAUSE_AT_UNANSWERED = 32
+/**
+ * Reading stops at PAUSE_AT_UNANSWERED, but frames already read still arrive; a client
+ * past this many unanswered messages gets an error for each instead of a place in line.
+ */
+export const MAX_UNANSWERED_MESSAGES = 1000
+/** Replies the client has not read yet; past this, the server stops reading its requests. */
+const MAX_UNREAD_REPLY_BYTES = 32 * 1024 * 1024
 
 /** Serialised notifications → frames: one object alone, else arrays of at most MAX_FRAME_CHARS. */
 export function batchFrames(notifications: readonly string[]): string[] {
@@ -121,15 +142,53 @@ export class WebServer {
     this.server?.closeAllConnections()
   }
 
+  /**
+   * One connection's requests: at most MAX_CALLS_IN_FLIGHT calls run at once; while many
+   * messages wait or many reply bytes sit unread, the socket is not read (TCP pushes back
+   * on the client); and whatever happens, the connection gets an answer, never a crash.
+   */
   private attach(ws: WebSocket): void {
+    const { logger, core } = this.options
     this.clients.add(ws)
     ws.on('close', () => this.clients.delete(ws))
-    ws.on('error', (error) => this.options.logger.warn('WebSocket error', { error }))
+    ws.on('error', (error) => logger.warn('WebSocket error', { error }))
+    const gate = new CallGate(MAX_CALLS_IN_FLIGHT)
+    const call = (method: unknown, params: unknown): ReturnType<typeof core.call> =>
+      gate.run(() => core.call(method, params))
+    let unanswered = 0
+    const flowControl = (): void => {
+      const busy = unanswered >= PAUSE_AT_UNANSWERED || ws.bufferedAmount > MAX_UNREAD_REPLY_BYTES
+      if (busy && !ws.isPaused) ws.pause()
+      else if (!busy && ws.isPaused && ws.readyState === ws.OPEN) ws.resume()
+    }
+    const send = (reply: string): void => {
+      if (ws.readyState !== ws.OPEN) return
+      ws.send(reply, () => flowControl())
+    }
     ws.on('message', (data, isBinary) => {
+      if (unanswered >= MAX_UNANSWERED_MESSAGES) {
+        send(
+          jsonRpcError(
+            'UNAVAILABLE',
+            `Too many requests in flight on this connection (${unanswered}): wait for replies before sending more.`,
+          ),
+        )
+        return
+      }
+      unanswered++
+      flowControl()
       const text = isBinary ? '' : data.toString()
-      void handleJsonRpcMessage(text, this.options.core.call).then((reply) => {
-        if (reply !== undefined && ws.readyState === ws.OPEN) ws.send(reply)
-      })
+      handleJsonRpcMessage(text, call)
+        .catch((error: unknown) => {
+          logger.error('JSON-RPC message failed', { error })
+          return jsonRpcError('INTERNAL', 'The message could not be handled.')
+        })
+        .then((reply) => {
+          unanswered--
+          if (reply !== undefined) send(reply)
+          flowControl()
+        })
+        .catch((error: unknown) => logger.error('JSON-RPC reply failed', { error }))
     })
   }
 
