@@ -1,6 +1,7 @@
 import { hrefFor } from '../app/routes'
 import { EmptyState } from '../components/EmptyState'
 import { FormatBadge } from '../components/FormatBadge'
+import { LateDataNotice } from '../components/LateDataNotice'
 import { StatusDot } from '../components/StatusDot'
 import { useDeviceEntry } from '../store/use-device-entry'
 import { useDeviceList } from '../store/use-device-list'
@@ -55,6 +56,7 @@ export function DeviceDetailView({ id }: { id: string }) {
         </div>
         <DeviceActions device={device} />
       </header>
+      <LateDataNotice />
       <div className="detail-top">
         <GaugeCard
           deviceId={id}

@@ -1,5 +1,5 @@
 import type { Device } from '@shared/contract/devices'
-import { Age } from '../components/Age'
+import { DataAge } from '../components/DataAge'
 import { SignalStrength } from '../components/SignalStrength'
 import { FORMAT_LABELS } from '../lib/formats'
 import { formatDateTime } from '../lib/time'
@@ -16,7 +16,7 @@ export function DeviceInfoCard({ device }: { device: Device }) {
     ['IP address', info.ip ?? '–'],
     ['MAC', info.mac ?? '–'],
     ['Wi-Fi signal', <SignalStrength key="rssi" rssi={info.rssi} />],
-    ['Last message', <Age key="seen" ts={device.lastSeen} />],
+    ['Last message', <DataAge key="seen" ts={device.lastSeen} />],
     ['First seen', formatDateTime(device.firstSeen)],
     [
       'Presence from',

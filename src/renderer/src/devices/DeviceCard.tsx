@@ -1,28 +1,27 @@
-import { memo, useRef } from 'react'
+import { memo } from 'react'
 import { hrefFor } from '../app/routes'
 import { useUnits } from '../app/units-context'
 import { Sparkline } from '../charts/Sparkline'
-import { Age } from '../components/Age'
+import { DataAge } from '../components/DataAge'
 import { FormatBadge } from '../components/FormatBadge'
 import { SignalStrength } from '../components/SignalStrength'
 import { StatusDot } from '../components/StatusDot'
-import { useInView } from '../lib/use-in-view'
 import { useDeviceEntry } from '../store/use-device-entry'
 import { SPARK_WINDOW_MS } from '../store/spark-buffer'
 import { lastUpdate, shownValues } from './latest-values'
 
-/** One device in the grid; subscribes to its own device so other devices' data never re-render it. */
+/**
+ * One device in the grid; subscribes to its own device so other devices' data never re-render
+ * it. The grid mounts only cards on or near the screen, so every mounted card follows live data.
+ */
 export const DeviceCard = memo(function DeviceCard({ id }: { id: string }) {
-  const ref = useRef<HTMLAnchorElement>(null)
-  const visible = useInView(ref)
-  const entry = useDeviceEntry(id, visible)
+  const entry = useDeviceEntry(id)
   const unit = useUnits()
   if (!entry) return null
   const { device, spark } = entry
   const now = Date.now()
   return (
     <a
-      ref={ref}
       className={`device-card${device.online === false ? ' device-card--offline' : ''}`}
       href={hrefFor('devices', id)}
       data-device-id={id}
@@ -61,7 +60,7 @@ export const DeviceCard = memo(function DeviceCard({ id }: { id: string }) {
       <div className="device-card__foot">
         <SignalStrength rssi={device.info.rssi} />
         <span className="truncate">{device.info.fw ? `fw ${device.info.fw}` : 'fw –'}</span>
-        <Age ts={lastUpdate(device)} follow={visible} />
+        <DataAge ts={lastUpdate(device)} />
       </div>
     </a>
   )

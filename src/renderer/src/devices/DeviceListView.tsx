@@ -1,5 +1,6 @@
 import { useDeferredValue, useMemo, useState } from 'react'
 import { ErrorBanner } from '../components/ErrorBanner'
+import { LateDataNotice } from '../components/LateDataNotice'
 import { ScreenHeader } from '../components/ScreenHeader'
 import { oneOf, useStoredState } from '../lib/use-stored-state'
 import { useLiveStore } from '../store/store-context'
@@ -37,6 +38,7 @@ export function DeviceListView() {
     <>
       <ScreenHeader title="Devices" subtitle="Every sensor that talks to this app." />
       <ErrorBanner error={list.error} onRetry={() => void store.reload()} />
+      <LateDataNotice />
       {!list.loaded ? (
         <div className="loading" role="status">
           Loading devices…

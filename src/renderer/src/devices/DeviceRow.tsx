@@ -1,32 +1,25 @@
-import { memo, useRef } from 'react'
+import { memo } from 'react'
 import { hrefFor } from '../app/routes'
 import { useUnits } from '../app/units-context'
 import { Sparkline } from '../charts/Sparkline'
-import { Age } from '../components/Age'
+import { DataAge } from '../components/DataAge'
 import { FormatBadge } from '../components/FormatBadge'
 import { SignalStrength } from '../components/SignalStrength'
 import { StatusDot } from '../components/StatusDot'
-import { useInView } from '../lib/use-in-view'
 import { useDeviceEntry } from '../store/use-device-entry'
 import { SPARK_WINDOW_MS } from '../store/spark-buffer'
 import { lastUpdate, shownValues } from './latest-values'
 
 /** One device in the table view; like DeviceCard it re-renders only for its own device. */
 export const DeviceRow = memo(function DeviceRow({ id }: { id: string }) {
-  const ref = useRef<HTMLTableRowElement>(null)
-  const visible = useInView(ref)
-  const entry = useDeviceEntry(id, visible)
+  const entry = useDeviceEntry(id)
   const unit = useUnits()
   if (!entry) return null
   const { device, spark } = entry
   const now = Date.now()
   const [first, second] = shownValues(device, unit)
   return (
-    <tr
-      ref={ref}
-      data-device-id={id}
-      className={device.online === false ? 'row--offline' : undefined}
-    >
+    <tr data-device-id={id} className={device.online === false ? 'row--offline' : undefined}>
       <td>
         <StatusDot online={device.online} />
       </td>
@@ -54,7 +47,7 @@ export const DeviceRow = memo(function DeviceRow({ id }: { id: string }) {
         />
       </td>
       <td>
-        <Age ts={lastUpdate(device)} follow={visible} />
+        <DataAge ts={lastUpdate(device)} />
       </td>
       <td>
         <SignalStrength rssi={device.info.rssi} />

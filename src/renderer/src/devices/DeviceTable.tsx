@@ -64,15 +64,17 @@ export function DeviceTable({ groups }: { groups: DeviceGroup[] }) {
           {padTop > 0 && (
             <tr aria-hidden="true" className="spacer-row" style={{ height: padTop }} />
           )}
-          {items.slice(start, end).map((item) =>
+          {items.slice(start, end).map((item, i) =>
+            // Keyed by place, not id: a new order (sort, search) updates the rows on screen in
+            // place instead of rebuilding them.
             item.kind === 'group' ? (
-              <tr key={`g:${item.label}`} className="group-row">
+              <tr key={start + i} className="group-row">
                 <th colSpan={COLUMNS} scope="rowgroup">
                   {item.label}
                 </th>
               </tr>
             ) : (
-              <DeviceRow key={item.id} id={item.id} />
+              <DeviceRow key={start + i} id={item.id} />
             ),
           )}
           {padBottom > 0 && (

@@ -43,18 +43,26 @@ function rankOnline(d: Device): number {
   return d.online === true ? 0 : d.online === null ? 1 : 2
 }
 
+/** Lower-cased searchable text per device object: devices are immutable snapshots. */
+const haystacks = new WeakMap<Device, string>()
+
+function haystack(device: Device): string {
+  let text = haystacks.get(device)
+  if (text === undefined) {
+    const { name, id, location, info, format } = device
+    // A line break between fields: a query never matches across two of them.
+    text = [name, id, location, info.fw ?? '', info.ip ?? '', FORMAT_LABELS[format]]
+      .join('\n')
+      .toLowerCase()
+    haystacks.set(device, text)
+  }
+  return text
+}
+
 /** Case-insensitive match on name, id, location, firmware, format and address. */
 export function matches(device: Device, query: string): boolean {
   const q = query.trim().toLowerCase()
-  if (q === '') return true
-  return [
-    device.name,
-    device.id,
-    device.location,
-    device.info.fw ?? '',
-    device.info.ip ?? '',
-    FORMAT_LABELS[device.format],
-  ].some((field) => field.toLowerCase().includes(q))
+  return q === '' || haystack(device).includes(q)
 }
 
 /** Filters, sorts and (optionally) groups by location; one group without a name when not grouping. */

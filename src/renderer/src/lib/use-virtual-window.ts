@@ -7,7 +7,13 @@ export interface VirtualWindow {
   padBottom: number
 }
 
-const OVERSCAN_PX = 600
+const OVERSCAN_PX = 500
+/**
+ * The visible range is rounded out to multiples of this, so the rendered rows change once
+ * per few hundred pixels of scrolling rather than every frame: each change re-lays out the
+ * list (a whole table), and fewer, slightly bigger steps keep scrolling under a frame.
+ */
+const SNAP_PX = 400
 
 function scrollParent(element: Element): HTMLElement | null {
   for (let e = element.parentElement; e; e = e.parentElement) {
@@ -44,11 +50,9 @@ export function useVirtualWindow(
       const port = scroller
         ? scroller.getBoundingClientRect()
         : { top: 0, bottom: window.innerHeight }
-      const top = Math.max(0, port.top - box.top)
-      const bottom = Math.max(top, port.bottom - box.top)
-      setView((old) =>
-        Math.abs(old.top - top) < 40 && Math.abs(old.bottom - bottom) < 40 ? old : { top, bottom },
-      )
+      const top = Math.max(0, Math.floor((port.top - box.top) / SNAP_PX) * SNAP_PX)
+      const bottom = Math.max(top, Math.ceil((port.bottom - box.top) / SNAP_PX) * SNAP_PX)
+      setView((old) => (old.top === top && old.bottom === bottom ? old : { top, bottom }))
     }
     const schedule = (): void => {
       if (!frame) frame = requestAnimationFrame(measure)

@@ -3,7 +3,7 @@ import type { Device } from '@shared/contract/devices'
 import type { ReadingPoint, ReadingsQueryResult } from '@shared/contract/readings'
 import type { XY } from '../charts/TimeSeriesChart'
 import { addToLive, LIVE_WINDOW_MS } from './live-buffer'
-import { addToSpark, SPARK_BUCKET_MS, SPARK_WINDOW_MS, type SparkBucket } from './spark-buffer'
+import { addAllToSpark, SPARK_BUCKET_MS, SPARK_WINDOW_MS, type SparkBucket } from './spark-buffer'
 
 export interface DeviceEntry {
   device: Device
@@ -33,10 +33,16 @@ const isSparkMetric = (m: string): m is SparkMetric => m === 'temperature' || m 
 
 /** What the list needs to re-sort, re-group or re-filter; live values are not part of it. */
 function structureKey(d: Device): string {
-  return [d.name, d.location, d.format, d.online, d.info.rssi, d.info.fw, d.firstSeen].join(
-    '\u0000',
-  )
+  const { name, location, format, online, info, firstSeen } = d
+  return [name, location, format, online, info.rssi, info.fw, info.ip, firstSeen].join('\u0000')
 }
+
+/**
+ * Structural changes (new devices, renames, presence) are gathered for this long and then
+ * applied as one new list: 5,000 devices coming online at once re-sort the list a few
+ * times, not 5,000 times.
+ */
+export const LIST_COALESCE_MS = 100
 
 /**
  * The renderer's normalized copy of devices and recent readings, fed by the coalesced
@@ -52,6 +58,7 @@ export class LiveStore {
   private readonly deviceListeners = new Map<string, Set<() => void>>()
   private readonly watched = new Map<string, Watched>()
   private generation = 0
+  private listTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor(private readonly api: ApiClient) {}
 
@@ -63,7 +70,10 @@ export class LiveStore {
       this.api.on('readings.batch', (points) => this.applyReadings(points)),
     ]
     void this.reload()
-    return () => offs.forEach((off) => off())
+    return () => {
+      offs.forEach((off) => off())
+      clearTimeout(this.listTimer)
+    }
   }
 
   /** Loads the device list and the last hour of sparklines (also after a reconnect). */
@@ -112,7 +122,7 @@ export class LiveStore {
     const key = structureKey(device)
     if (this.keys.get(device.id) !== key) {
       this.keys.set(device.id, key)
-      if (notifyList) this.rebuildList(this.list.loaded)
+      if (notifyList) this.scheduleList()
     }
     this.notifyDevice(device.id)
   }
@@ -120,7 +130,7 @@ export class LiveStore {
   removeDevice(id: string, notifyList = true): void {
     if (!this.entries.delete(id)) return
     this.keys.delete(id)
-    if (notifyList) this.rebuildList(this.list.loaded)
+    if (notifyList) this.scheduleList()
     this.notifyDevice(id)
   }
 
@@ -144,32 +154,39 @@ export class LiveStore {
   }
 
   private applyReadings(points: ReadingPoint[]): void {
-    // Snapshots handed to React are never mutated: new sparklines are collected, then swapped in.
-    const sparks = new Map<string, DeviceEntry['spark']>()
-    const touched = new Set<string>()
+    // Grouped per device and metric first, so each touched sparkline is copied once per batch
+    // (snapshots handed to React are never mutated) and each device notified once.
+    const byDevice = new Map<string, ReadingPoint[]>()
     for (const p of points) {
-      const entry = this.entries.get(p.deviceId)
-      if (entry && isSparkMetric(p.metric)) {
-        const spark = sparks.get(p.deviceId) ?? entry.spark
-        sparks.set(p.deviceId, { ...spark, [p.metric]: addToSpark(spark[p.metric], p.ts, p.value) })
-        touched.add(p.deviceId)
-      }
-      const w = this.watched.get(p.deviceId)
-      if (w) {
-        const metrics = w.series.metrics as Map<string, XY[]>
-        let line = metrics.get(p.metric)
-        if (!line) metrics.set(p.metric, (line = []))
-        addToLive(line, p.ts, p.value)
-        touched.add(p.deviceId)
-      }
+      const list = byDevice.get(p.deviceId)
+      if (list) list.push(p)
+      else byDevice.set(p.deviceId, [p])
     }
-    for (const id of touched) {
+    for (const [id, own] of byDevice) {
       const entry = this.entries.get(id)
-      const spark = sparks.get(id)
-      if (entry && spark) this.entries.set(id, { device: entry.device, spark })
       const w = this.watched.get(id)
-      if (w) w.series = { version: w.series.version + 1, metrics: w.series.metrics }
-      this.notifyDevice(id)
+      let touched = false
+      if (entry) {
+        const spark = { ...entry.spark }
+        for (const metric of SPARK_METRICS) {
+          const readings = own.filter((p) => p.metric === metric)
+          if (readings.length === 0) continue
+          spark[metric] = addAllToSpark(spark[metric], readings)
+          touched = true
+        }
+        if (touched) this.entries.set(id, { device: entry.device, spark })
+      }
+      if (w) {
+        touched = true
+        const metrics = w.series.metrics as Map<string, XY[]>
+        for (const p of own) {
+          let line = metrics.get(p.metric)
+          if (!line) metrics.set(p.metric, (line = []))
+          addToLive(line, p.ts, p.value)
+        }
+        w.series = { version: w.series.version + 1, metrics }
+      }
+      if (touched) this.notifyDevice(id)
     }
   }
 
@@ -239,7 +256,16 @@ export class LiveStore {
     this.notifyDevice(id)
   }
 
+  private scheduleList(): void {
+    this.listTimer ??= setTimeout(() => {
+      this.listTimer = undefined
+      this.rebuildList(this.list.loaded)
+    }, LIST_COALESCE_MS)
+  }
+
   private rebuildList(loaded: boolean): void {
+    clearTimeout(this.listTimer)
+    this.listTimer = undefined
     this.setList({ devices: [...this.entries.values()].map((e) => e.device), loaded })
   }
 

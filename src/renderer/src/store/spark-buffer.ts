@@ -9,25 +9,31 @@ export interface SparkBucket extends SparkPoint {
 }
 
 /**
- * Adds one reading to a sparkline, returning a new array (the old one stays valid for
- * React snapshots). Readings older than the newest bucket are folded into it rather than
- * reordering the line; buckets past the window are dropped, so the array stays small.
+ * Adds a batch of one device's readings to a sparkline, returning a new array copied once
+ * (the old one stays valid for React snapshots). Readings older than the newest bucket are
+ * folded into it rather than reordering the line; buckets past the window are dropped, so
+ * the array stays small.
  */
-export function addToSpark(
+export function addAllToSpark(
   points: readonly SparkBucket[],
-  ts: number,
-  value: number,
+  readings: readonly { ts: number; value: number }[],
 ): SparkBucket[] {
-  const mid = Math.floor(ts / SPARK_BUCKET_MS) * SPARK_BUCKET_MS + SPARK_BUCKET_MS / 2
-  const last = points[points.length - 1]
-  const cutoff = ts - SPARK_WINDOW_MS - SPARK_BUCKET_MS
-  const kept =
-    points[0] && points[0].t < cutoff ? points.filter((p) => p.t >= cutoff) : points.slice()
-  if (last && mid <= last.t) {
-    const n = last.n + 1
-    kept[kept.length - 1] = { t: last.t, v: last.v + (value - last.v) / n, n }
-  } else {
-    kept.push({ t: mid, v: value, n: 1 })
+  const kept = points.slice()
+  let newest = -Infinity
+  for (const { ts, value } of readings) {
+    newest = Math.max(newest, ts)
+    const mid = Math.floor(ts / SPARK_BUCKET_MS) * SPARK_BUCKET_MS + SPARK_BUCKET_MS / 2
+    const last = kept[kept.length - 1]
+    if (last && mid <= last.t) {
+      const n = last.n + 1
+      kept[kept.length - 1] = { t: last.t, v: last.v + (value - last.v) / n, n }
+    } else {
+      kept.push({ t: mid, v: value, n: 1 })
+    }
   }
+  const cutoff = newest - SPARK_WINDOW_MS - SPARK_BUCKET_MS
+  let drop = 0
+  while (drop < kept.length && (kept[drop] as SparkBucket).t < cutoff) drop++
+  if (drop > 0) kept.splice(0, drop)
   return kept
 }
