@@ -102,6 +102,7 @@ describe('embedded broker', () => {
       await testConnection({
         ...probe,
         url: broker.url,
+        clientId: 'dev-new', // a device login is bound to its own client id
         username: 'dev-new',
         password: issued.password,
       }),
@@ -110,6 +111,7 @@ describe('embedded broker', () => {
     const after = await testConnection({
       ...probe,
       url: broker.url,
+      clientId: 'dev-new',
       username: 'dev-new',
       password: issued.password,
     })

@@ -29,7 +29,7 @@ const StoredCredential = z.object({
   /** The seed-format topic the firmware also publishes to (config `legacy_topic`), if any. */
   legacyTopic: z.string().optional(),
 })
-const CredentialFile = z.object({ devices: z.array(StoredCredential) })
+export const CredentialFile = z.object({ devices: z.array(StoredCredential) })
 type StoredCredential = z.infer<typeof StoredCredential>
 
 /** Username of the app's own client; device ids can never take it. */
@@ -37,7 +37,13 @@ export const APP_USERNAME = 'iotcc-app'
 
 export type Identity =
   | { kind: 'app' }
-  | { kind: 'device'; deviceId: string; legacyTopic?: string }
+  | {
+      kind: 'device'
+      deviceId: string
+      /** The login's username: the device id, or `<id>~virtual` for a virtual device. */
+      username?: string
+      legacyTopic?: string
+    }
   | { kind: 'anonymous' }
 
 /**
@@ -125,6 +131,21 @@ export class CredentialStore {
     this.ephemeral.delete(username)
   }
 
+  /**
+   * The device a client id belongs to (its device id or its login's username), if any:
+   * only that device's login may connect with it (client-id-policy).
+   */
+  clientIdOwner(clientId: string): string | undefined {
+    const stored = this.store.data.devices.find(
+      (d) => d.deviceId === clientId || d.username === clientId,
+    )
+    if (stored) return stored.deviceId
+    const virtual = this.ephemeral.get(clientId)
+    if (virtual) return virtual.deviceId
+    for (const { deviceId } of this.ephemeral.values()) if (deviceId === clientId) return deviceId
+    return undefined
+  }
+
   /** Who these credentials belong to, or null when they are wrong. Constant-time compares. */
   async verify(username: string, password: Buffer): Promise<Identity | null> {
     if (username === APP_USERNAME) {
@@ -133,7 +154,7 @@ export class CredentialStore {
     const virtual = this.ephemeral.get(username)
     if (virtual) {
       return equal(password, Buffer.from(virtual.password))
-        ? { kind: 'device', deviceId: virtual.deviceId }
+        ? { kind: 'device', deviceId: virtual.deviceId, username }
         : null
     }
     const entry = this.store.data.devices.find((d) => d.username === username)
@@ -145,6 +166,7 @@ export class CredentialStore {
       ? {
           kind: 'device',
           deviceId: entry.deviceId,
+          username: entry.username,
           ...(entry.legacyTopic ? { legacyTopic: entry.legacyTopic } : {}),
         }
       : null
