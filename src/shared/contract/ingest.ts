@@ -41,6 +41,11 @@ export const IngestStats = z.object({
    * DHT11): not stored, reported as a `sensor_error` event of the device instead.
    */
   outOfRange: z.number().int(),
+  /**
+   * Messages whose device time was not believed (a clock not set yet: months or years off):
+   * their readings are stored with arrival time, and the device gets a `clock_not_set` warning.
+   */
+  deviceTimeIgnored: z.number().int(),
   lastMessageAt: z.number().nullable(),
   /**
    * What the data path had to give up, by kind, never silently: `uiReadings` (readings left

@@ -13,7 +13,14 @@
  */
 import { deviceIdFromTopic, lastLevel, parentTopic } from '../topics'
 import { valueWithUnit } from './seed'
-import { fahrenheitToCelsius, jsonNumber, MAX_METRICS, metricForKey, plausibleTs } from './text'
+import {
+  deviceTimeMs,
+  fahrenheitToCelsius,
+  jsonNumber,
+  MAX_METRICS,
+  metricForKey,
+  plausibleTs,
+} from './text'
 import { parsed, unparsed, type ParseOutcome, type ParsedReading, type SourceFormat } from './types'
 
 const META_KEYS = new Set([
@@ -33,6 +40,8 @@ const MAX_FIELDS = 256
 export interface FlatJson {
   readings: ParsedReading[]
   ts?: number
+  /** A device time that was given but not believed (see plausibleTs), epoch ms. */
+  rejectedTs?: number
   seq?: number
 }
 
@@ -57,8 +66,10 @@ export function readFlatJson(object: Record<string, unknown>, receivedAt: number
     readings.push({ metric: mapped.metric, value: celsius ? fahrenheitToCelsius(value) : value })
   }
   const out: FlatJson = { readings }
-  const ts = plausibleTs(object.ts ?? object.timestamp ?? object.time, receivedAt)
+  const claimed = object.ts ?? object.timestamp ?? object.time
+  const ts = plausibleTs(claimed, receivedAt)
   if (ts !== undefined) out.ts = ts
+  else if (deviceTimeMs(claimed) !== undefined) out.rejectedTs = deviceTimeMs(claimed)
   const seq = object.seq
   if (typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 0) out.seq = seq
   return out

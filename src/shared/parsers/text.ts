@@ -201,15 +201,29 @@ export function fahrenheitToCelsius(f: number): number {
 /** Earliest device timestamp we believe: an ESP32 without NTP counts from 2000-01-01. */
 const EARLIEST_TS = Date.UTC(2020, 0, 1)
 const MAX_FUTURE_MS = 24 * 3600 * 1000
+/**
+ * Oldest device time we accept, relative to arrival. A board replays its offline spool with
+ * the times it measured (minutes to days old; the spool holds at most ~5,000 readings), but
+ * a clock that was never set, or set from a stale RTC, is months or years off.
+ */
+export const MAX_PAST_MS = 30 * 24 * 3600 * 1000
+
+/** A device-supplied time (epoch s, or ms when > 1e11) as epoch ms; undefined when not a number. */
+export function deviceTimeMs(value: unknown): number | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return undefined
+  return Math.round(value > 1e11 ? value : value * 1000)
+}
 
 /**
- * A device-supplied time (epoch s, or ms when > 1e11) as epoch ms, or undefined when it is
- * implausible (clock never set, or more than a day ahead of us): then arrival time is used.
+ * A device-supplied time as epoch ms, or undefined when it is implausible (clock never set,
+ * more than 30 days behind us or more than a day ahead): then arrival time is used.
  */
 export function plausibleTs(value: unknown, receivedAt: number): number | undefined {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return undefined
-  const ms = Math.round(value > 1e11 ? value : value * 1000)
-  return ms >= EARLIEST_TS && ms <= receivedAt + MAX_FUTURE_MS ? ms : undefined
+  const ms = deviceTimeMs(value)
+  if (ms === undefined) return undefined
+  return ms >= EARLIEST_TS && ms >= receivedAt - MAX_PAST_MS && ms <= receivedAt + MAX_FUTURE_MS
+    ? ms
+    : undefined
 }
 
 /** A short string field from JSON, trimmed and capped; null when absent or not a string. */

@@ -52,6 +52,8 @@ export interface DeviceUpdate {
   readings: ParsedReading[]
   /** Epoch ms the device stamped the readings with, when it did so plausibly. */
   ts?: number
+  /** The device time it gave when that was not plausible (clock not set yet): arrival time is used. */
+  rejectedTs?: number
   /** Message sequence number (our telemetry), used to drop QoS 1 redeliveries. */
   seq?: number
   /** From a status/LWT/availability topic. */

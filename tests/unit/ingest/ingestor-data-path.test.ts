@@ -197,3 +197,61 @@ describe('readings no sensor could measure', () => {
     expect(ingestor!.stats().outOfRange).toBe(1)
   })
 })
+
+describe('device time and reboots', () => {
+  function publish(topic: string, body: unknown, extra: Partial<MqttMessage> = {}): void {
+    ingestor!.ingest({
+      topic,
+      payload: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
+      qos: 1,
+      retain: false,
+      receivedAt: clock.now(),
+      source: 'embedded',
+      ...extra,
+    })
+  }
+
+  it('keeps the readings of a board that rebooted and starts again at seq 0 with the same values', () => {
+    make()
+    publish('iot/b/status', 'online')
+    for (let seq = 0; seq < 3; seq++) {
+      publish('iot/b/telemetry', { temperature: 21, humidity: 40, seq })
+      clock.advance(10_000)
+    }
+    // A redelivery before the reboot is still dropped…
+    publish('iot/b/telemetry', { temperature: 21, humidity: 40, seq: 2 })
+    expect(ingestor!.stats().duplicates).toBe(2)
+    // …but after its birth message the board's seq 0 is a new reading.
+    publish('iot/b/status', 'online')
+    publish('iot/b/telemetry', { temperature: 21, humidity: 40, seq: 0 })
+    store.flush()
+    expect(store.count('b')).toBe(8)
+    expect(ingestor!.stats().duplicates).toBe(2)
+  })
+
+  it('stores readings from a board whose clock is not set at arrival time, and says so once an hour', () => {
+    make()
+    const wrong = Date.UTC(2024, 2, 1, 12, 0) / 1000
+    publish('iot/c/telemetry', { temperature: 21, ts: wrong, seq: 1 })
+    clock.advance(60_000)
+    publish('iot/c/telemetry', { temperature: 22, ts: wrong + 60, seq: 2 })
+    store.flush()
+    const rows = [...store.iterate({ from: 0, to: clock.now() + 1 })].map((p) => p.ts)
+    expect(rows).toEqual([clock.now() - 60_000, clock.now()])
+    const events = registry.events('c').filter((e) => e.type === 'clock_not_set')
+    expect(events).toHaveLength(1)
+    expect(events[0]?.message).toMatch(/clock says 2024-03-01 12:00 UTC/)
+    expect(ingestor!.stats().deviceTimeIgnored).toBe(2)
+  })
+
+  it('keeps the device time of an offline spool replayed hours later', () => {
+    make()
+    const measured = clock.now() - 6 * 3_600_000
+    publish('iot/d/telemetry', { temperature: 21, ts: measured, seq: 1 })
+    store.flush()
+    expect([...store.iterate({ from: 0, to: clock.now() + 1 })].map((p) => p.ts)).toEqual([
+      measured,
+    ])
+    expect(ingestor!.stats().deviceTimeIgnored).toBe(0)
+  })
+})

@@ -14,6 +14,7 @@ export class IngestCounters {
   duplicates = 0
   retainedNotStored = 0
   outOfRange = 0
+  deviceTimeIgnored = 0
   lastMessageAt: number | null = null
   unparsedEvicted = 0
   devicesRefused = 0
@@ -53,6 +54,7 @@ export class IngestCounters {
       duplicates: this.duplicates,
       retainedNotStored: this.retainedNotStored,
       outOfRange: this.outOfRange,
+      deviceTimeIgnored: this.deviceTimeIgnored,
       lastMessageAt: this.lastMessageAt,
       lagMs: this.lagMs,
       readingsPerS: this.readingsPerS,

@@ -12,6 +12,7 @@ import type { MessageMeta } from '../devices/apply-update'
 import type { DeviceRegistry } from '../devices/device-registry'
 import type { ReadingsStore } from '../readings/readings-store'
 import { BackpressureGate } from './backpressure-gate'
+import { ClockWarnings } from './clock-warnings'
 import { IngestCounters } from './ingest-counters'
 import { LagMeter } from './lag-meter'
 import { dropOutOfRange } from './range-check'
@@ -57,6 +58,7 @@ export class Ingestor {
   readonly gate: BackpressureGate
   private readonly redeliveries = new RedeliveryFilter()
   private readonly lag = new LagMeter()
+  private readonly clockWarnings = new ClockWarnings()
   private readonly counters: IngestCounters
   private readonly unparsedRing: UnparsedRecord[] = []
   private readonly uiBatch = new UiBatch(MAX_BATCH)
@@ -88,6 +90,7 @@ export class Ingestor {
         this.pendingDevices.delete(id)
         this.redeliveries.forgetDevice(id)
         this.lag.forgetDevice(id)
+        this.clockWarnings.forgetDevice(id)
         options.emit('device.removed', { id })
       }),
     )
@@ -205,6 +208,10 @@ export class Ingestor {
     const deviceId = update.deviceId
     if (update.readings.length > 0)
       c.outOfRange += dropOutOfRange(update, update.info?.sensor ?? registry.sensorOf(deviceId))
+    if (this.clockWarnings.check(update, message.receivedAt)) c.deviceTimeIgnored++
+    // A birth message means the board (re)started and counts `seq` from 0 again: what it
+    // sends next is new, whatever it repeats (MQTT 3.1.1 §4.3.2 redeliveries do not span a reboot).
+    if (update.online === true && !message.retain) this.redeliveries.forgetDevice(deviceId)
     const readingsTs = update.ts ?? message.receivedAt
     const readings = update.readings
     if (this.redeliveries.isDuplicate(update, message.receivedAt)) {
