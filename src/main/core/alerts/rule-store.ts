@@ -10,7 +10,7 @@ import {
   AlertRuleInput as AlertRuleInputSchema,
 } from '../../../shared/contract/alerts'
 import { ApiError } from '../../../shared/errors'
-import { JsonStore } from '../base/json-store'
+import { JsonStore, type JsonDocument } from '../base/json-store'
 import type { Logger } from '../base/logger'
 
 /** A rule as stored in `<dataDir>/alerts.json`: like AlertRule, with the webhook token. */
@@ -33,6 +33,13 @@ export const StoredRule = z.object({
 export type StoredRule = z.infer<typeof StoredRule>
 
 const RulesFile = z.object({ rules: z.array(StoredRule) })
+
+/** `alerts.json` (also checked by the backup before a restore). */
+export const RULES_DOCUMENT: JsonDocument<typeof RulesFile> = {
+  name: 'alerts.json',
+  schema: RulesFile,
+  version: 1,
+}
 
 export const MAX_RULES = 500
 
@@ -76,9 +83,8 @@ export class RuleStore {
     private readonly now: () => number,
   ) {
     this.store = new JsonStore({
-      file: join(dataDir, 'alerts.json'),
-      schema: RulesFile,
-      version: 1,
+      ...RULES_DOCUMENT,
+      file: join(dataDir, RULES_DOCUMENT.name),
       defaults: () => ({ rules: [] }),
       logger,
       now,

@@ -34,7 +34,7 @@ export function backupHandlers(
     },
     'backup.list': () => service.list(),
     'backup.inspect': ({ name }) => service.inspect(service.pathOf(name)),
-    'backup.restore': async ({ name, ask }) => {
+    'backup.restore': async ({ name, ask, confirm }) => {
       let path: string
       if (ask) {
         const chosen = await needDialogs().openFile({
@@ -45,7 +45,11 @@ export function backupHandlers(
         path = chosen
       } else if (name !== undefined) path = service.pathOf(name)
       else throw new ApiError('BAD_INPUT', 'Name the backup to restore.')
-      return { restartRequired: true as const, backup: await service.restore(path) }
+      const { staged, backup } = await service.restore(path, confirm)
+      if (staged) return { status: 'staged' as const, restartRequired: true as const, backup }
+      // Held back for a confirmation, which names the archive: one picked in a dialog is
+      // copied into backups/ so the second call need not open the dialog again.
+      return { status: 'confirm' as const, name: await service.adopt(path), backup }
     },
     'backup.delete': async ({ name }) => {
       await service.delete(name)

@@ -30,13 +30,20 @@ interface Marker {
 /**
  * Verifies `archive` completely and stages it as `<dataDir>/.restore-pending`; the running
  * app keeps its files open, so the swap happens at the next start (applyPendingRestore).
- * A damaged archive throws before anything in the data folder changes.
+ * A damaged archive throws before anything in the data folder changes. `approve` sees the
+ * verified files (`<staging>/data`) and may decline: then nothing is staged either.
  */
-export async function stageRestore(dataDir: string, archive: string): Promise<Manifest> {
+export async function stageRestore(
+  dataDir: string,
+  archive: string,
+  approve: (stagedData: string, manifest: Manifest) => Promise<boolean> = async () => true,
+): Promise<{ manifest: Manifest; staged: boolean }> {
   const staging = join(dataDir, STAGING_DIR)
   await rm(staging, { recursive: true, force: true })
+  let staged = false
   try {
     const manifest = await extractAndVerify(archive, staging)
+    if (!(await approve(join(staging, 'data'), manifest))) return { manifest, staged }
     const marker: Marker = {
       createdAt: manifest.createdAt,
       appVersion: manifest.appVersion,
@@ -46,11 +53,11 @@ export async function stageRestore(dataDir: string, archive: string): Promise<Ma
     await writeFile(join(staging, MARKER), JSON.stringify(marker))
     await rm(join(dataDir, PENDING_DIR), { recursive: true, force: true })
     await rename(staging, join(dataDir, PENDING_DIR))
-    return manifest
-  } catch (error) {
+    staged = true
+    return { manifest, staged }
+  } finally {
     // A refused archive may still have writes in flight from the extractor: retry the removal.
-    await rm(staging, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 })
-    throw error
+    if (!staged) await rm(staging, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 })
   }
 }
 

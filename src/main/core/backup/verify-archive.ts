@@ -1,10 +1,9 @@
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { DatabaseSync } from 'node:sqlite'
 import * as tar from 'tar'
 import { ApiError } from '../../../shared/errors'
-import { isSqlite } from './data-files'
 import { BACKUP_FORMAT, BACKUP_VERSION, Manifest, sha256File } from './manifest'
+import { stateFileProblem } from './state-documents'
 
 /** The one message a damaged archive gets, with the reason appended. */
 function refuse(reason: string): never {
@@ -25,8 +24,10 @@ async function walk(root: string, rel = ''): Promise<string[]> {
  * Extracts `archive` into the empty folder `into` and checks everything before anyone
  * uses it: only regular files and folders under `data/` plus `manifest.json` (no links,
  * no absolute or `..` paths), a manifest of a format we know, every file present with its
- * size and SHA-256, nothing extra, JSON files parse, SQLite files pass `integrity_check`.
- * Throws ApiError BAD_INPUT with the reason otherwise.
+ * size and SHA-256, nothing extra, and every file one its store would accept as it is
+ * (JSON: the store's schema and format version; SQLite: `integrity_check` and schema
+ * version; see state-documents.ts). A SHA-256 that matches proves nothing about intent:
+ * anyone can recompute it. Throws ApiError BAD_INPUT with the reason otherwise.
  */
 export async function extractAndVerify(archive: string, into: string): Promise<Manifest> {
   try {
@@ -89,30 +90,8 @@ export async function extractAndVerify(archive: string, into: string): Promise<M
       refuse(`${file.path} has the wrong size (${size}, expected ${file.bytes})`)
     if ((await sha256File(path)) !== file.sha256)
       refuse(`${file.path} is damaged (SHA-256 mismatch)`)
-    if (file.path.endsWith('.json')) {
-      try {
-        JSON.parse(await readFile(path, 'utf8'))
-      } catch {
-        refuse(`${file.path} is not valid JSON`)
-      }
-    }
-    if (isSqlite(file.path)) checkSqlite(path, file.path)
+    const problem = await stateFileProblem(path, file.path)
+    if (problem !== null) refuse(`${file.path} ${problem}`)
   }
   return manifest
-}
-
-function checkSqlite(path: string, name: string): void {
-  let result: string
-  try {
-    const db = new DatabaseSync(path, { readOnly: true })
-    try {
-      const row = db.prepare('PRAGMA integrity_check').get() as Record<string, string> | undefined
-      result = row ? String(Object.values(row)[0]) : 'no answer'
-    } finally {
-      db.close()
-    }
-  } catch (error) {
-    refuse(`${name} is not a usable database (${(error as Error).message})`)
-  }
-  if (result !== 'ok') refuse(`${name} failed its integrity check (${result})`)
 }

@@ -15,12 +15,22 @@ interface Envelope {
 /** Upgrades data written by `version` to `version + 1`. */
 export type Migration = (data: unknown) => unknown
 
-export interface JsonStoreOptions<S extends z.ZodType> {
-  file: string
+/**
+ * What one JSON document of the data folder is: its file name, schema and format version.
+ * The store that owns it and the backup check (which must accept exactly what the store
+ * will load) both read it from here.
+ */
+export interface JsonDocument<S extends z.ZodType> {
+  /** File name inside the data folder. */
+  name: string
   schema: S
   /** Current schema version; `migrations[v]` upgrades v → v+1. */
   version: number
   migrations?: Record<number, Migration>
+}
+
+export interface JsonStoreOptions<S extends z.ZodType> extends Omit<JsonDocument<S>, 'name'> {
+  file: string
   defaults: () => z.output<S>
   logger: Logger
   now?: () => number
@@ -63,15 +73,9 @@ export class JsonStore<S extends z.ZodType> {
       return this.value
     }
     try {
-      const envelope = parseEnvelope(raw)
-      const migrated = this.migrate(envelope)
-      const parsed = schema.safeParse(migrated)
-      if (!parsed.success)
-        throw new Error(
-          `does not match the expected format (${parsed.error.issues[0]?.message ?? 'invalid'})`,
-        )
-      this.value = parsed.data
-      if (envelope.version !== this.options.version) await this.save()
+      const { value, version } = parseJsonDocument(raw, { ...this.options, schema, name: file })
+      this.value = value
+      if (version !== this.options.version) await this.save()
     } catch (error) {
       await this.setAside(error instanceof Error ? error.message : String(error))
     }
@@ -81,19 +85,6 @@ export class JsonStore<S extends z.ZodType> {
   async replace(next: z.output<S>): Promise<void> {
     this.value = next
     await this.save()
-  }
-
-  private migrate(envelope: Envelope): unknown {
-    if (envelope.version > this.options.version) {
-      throw new Error(`was written by a newer version of the app (format ${envelope.version})`)
-    }
-    let data = envelope.data
-    for (let v = envelope.version; v < this.options.version; v++) {
-      const step = this.options.migrations?.[v]
-      if (!step) throw new Error(`has format ${envelope.version} and no upgrade path exists`)
-      data = step(data)
-    }
-    return data
   }
 
   private async setAside(reason: string): Promise<void> {
@@ -111,6 +102,34 @@ export class JsonStore<S extends z.ZodType> {
     this.db.data = { version: this.options.version, data: this.value }
     await this.db.write()
   }
+}
+
+/**
+ * Reads a document the way `JsonStore.load` does: version envelope, upgrades, schema.
+ * Returns the value and the version it was written with; throws an Error whose message
+ * completes "<file> …" ("is not valid JSON", "does not match the expected format (…)").
+ */
+export function parseJsonDocument<S extends z.ZodType>(
+  raw: string,
+  doc: JsonDocument<S>,
+): { value: z.output<S>; version: number } {
+  const envelope = parseEnvelope(raw)
+  if (envelope.version > doc.version) {
+    throw new Error(`was written by a newer version of the app (format ${envelope.version})`)
+  }
+  let data = envelope.data
+  for (let v = envelope.version; v < doc.version; v++) {
+    const step = doc.migrations?.[v]
+    if (!step) throw new Error(`has format ${envelope.version} and no upgrade path exists`)
+    data = step(data)
+  }
+  const parsed = doc.schema.safeParse(data)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : ''
+    throw new Error(`does not match the expected format (${issue?.message ?? 'invalid'}${where})`)
+  }
+  return { value: parsed.data as z.output<S>, version: envelope.version }
 }
 
 function parseEnvelope(raw: string): Envelope {

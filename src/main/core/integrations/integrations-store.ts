@@ -7,7 +7,7 @@ import {
   type IntegrationsView,
 } from '../../../shared/contract/integrations'
 import { ApiError } from '../../../shared/errors'
-import { JsonStore } from '../base/json-store'
+import { JsonStore, type JsonDocument } from '../base/json-store'
 import type { Logger } from '../base/logger'
 import type { InfluxForwardConfig } from '../influx/influx-forwarder'
 
@@ -19,6 +19,13 @@ type StoredInflux = z.infer<typeof StoredInflux>
 
 const IntegrationsFile = z.object({ influx: StoredInflux, homeAssistant: HomeAssistantConfig })
 type IntegrationsFile = z.infer<typeof IntegrationsFile>
+
+/** `integrations.json` (also checked by the backup before a restore). */
+export const INTEGRATIONS_DOCUMENT: JsonDocument<typeof IntegrationsFile> = {
+  name: 'integrations.json',
+  schema: IntegrationsFile,
+  version: 1,
+}
 
 export function defaultIntegrations(): IntegrationsFile {
   return {
@@ -53,9 +60,8 @@ export class IntegrationsStore {
 
   constructor(dataDir: string, logger: Logger, now: () => number) {
     this.store = new JsonStore({
-      file: join(dataDir, 'integrations.json'),
-      schema: IntegrationsFile,
-      version: 1,
+      ...INTEGRATIONS_DOCUMENT,
+      file: join(dataDir, INTEGRATIONS_DOCUMENT.name),
       defaults: defaultIntegrations,
       logger,
       now,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { z } from 'zod'
 import type { Logger } from '../base/logger'
-import { JsonStore } from '../base/json-store'
+import { JsonStore, type JsonDocument } from '../base/json-store'
 
 const Qos = z.union([z.literal(0), z.literal(1), z.literal(2)])
 
@@ -31,6 +31,13 @@ const ConnectionsFile = z.object({
   connections: z.array(StoredConnection),
 })
 
+/** `connections.json` (also checked by the backup before a restore). */
+export const CONNECTIONS_DOCUMENT: JsonDocument<typeof ConnectionsFile> = {
+  name: 'connections.json',
+  schema: ConnectionsFile,
+  version: 1,
+}
+
 /** A client id that fits MQTT 3.1.1's guaranteed 23 characters (§3.1.3.1). */
 export function newClientId(): string {
   return `iotcc-${randomBytes(6).toString('hex')}`
@@ -42,9 +49,8 @@ export class ConnectionStore {
 
   constructor(dataDir: string, logger: Logger) {
     this.store = new JsonStore({
-      file: join(dataDir, 'connections.json'),
-      schema: ConnectionsFile,
-      version: 1,
+      ...CONNECTIONS_DOCUMENT,
+      file: join(dataDir, CONNECTIONS_DOCUMENT.name),
       defaults: () => ({ appClientId: newClientId(), connections: [] }),
       logger,
     })

@@ -1,9 +1,16 @@
 import { join } from 'node:path'
 import { Settings, type SettingsPatch } from '../../../shared/contract/settings'
-import { JsonStore } from '../base/json-store'
+import { JsonStore, type JsonDocument } from '../base/json-store'
 import type { Logger } from '../base/logger'
 
 type Listener = (settings: Settings) => void
+
+/** `settings.json` (also checked by the backup before a restore). */
+export const SETTINGS_DOCUMENT: JsonDocument<typeof Settings> = {
+  name: 'settings.json',
+  schema: Settings,
+  version: 1,
+}
 
 /** The person's settings in `<dataDir>/settings.json`, validated and versioned. */
 export class SettingsStore {
@@ -12,9 +19,8 @@ export class SettingsStore {
 
   constructor(dataDir: string, logger: Logger) {
     this.store = new JsonStore({
-      file: join(dataDir, 'settings.json'),
-      schema: Settings,
-      version: 1,
+      ...SETTINGS_DOCUMENT,
+      file: join(dataDir, SETTINGS_DOCUMENT.name),
       defaults: () => Settings.parse({}),
       logger,
     })
