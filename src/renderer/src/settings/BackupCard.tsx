@@ -4,6 +4,7 @@ import { useApi, useShell } from '../api/api-context'
 import { Age } from '../components/Age'
 import { ErrorBanner } from '../components/ErrorBanner'
 import { formatDateTime } from '../lib/time'
+import { RestoreSecurityReview } from './RestoreSecurityReview'
 
 const size = (bytes: number): string =>
   bytes >= 1_048_576
@@ -18,6 +19,8 @@ export function BackupCard() {
   const [error, setError] = useState<unknown>()
   const [note, setNote] = useState<string>()
   const [restored, setRestored] = useState<BackupSummary>()
+  /** A restore held back until its security changes are confirmed. */
+  const [review, setReview] = useState<{ name: string; backup: BackupSummary }>()
   const [busy, setBusy] = useState(false)
 
   const reload = useCallback(() => {
@@ -54,9 +57,25 @@ export function BackupCard() {
     )
       return
     void run(async () => {
+      setReview(undefined)
       const result = await api.call('backup.restore', params)
       if (!result) return null
-      setRestored(result.backup)
+      if (result.status === 'confirm') setReview({ name: result.name, backup: result.backup })
+      else setRestored(result.backup)
+      return null
+    })
+  }
+  const confirmReview = () => {
+    if (!review) return
+    void run(async () => {
+      const { name, backup } = review
+      const result = await api.call('backup.restore', { name, confirm: backup.sha256 })
+      // Still "confirm": the archive changed since the preview; show its changes instead.
+      if (result?.status === 'confirm') setReview({ name: result.name, backup: result.backup })
+      else {
+        setReview(undefined)
+        if (result) setRestored(result.backup)
+      }
       return null
     })
   }
@@ -75,6 +94,15 @@ export function BackupCard() {
           The backup from {formatDateTime(restored.createdAt)} is verified and ready. Restart the
           app to finish restoring.
         </div>
+      )}
+      {review && (
+        <RestoreSecurityReview
+          name={review.name}
+          backup={review.backup}
+          busy={busy}
+          onConfirm={confirmReview}
+          onCancel={() => setReview(undefined)}
+        />
       )}
       {note && (
         <p className="note-ok" role="status">
@@ -134,7 +162,12 @@ export function BackupCard() {
                       onClick={() =>
                         void run(async () => {
                           const s = await api.call('backup.inspect', { name: b.name })
-                          return `${b.name} is intact: ${s.files.length} files, made ${formatDateTime(s.createdAt)} by version ${s.appVersion}.`
+                          const changes = s.securityChanges.length
+                          const security =
+                            changes > 0
+                              ? ` Restoring it would change ${changes} security setting${changes === 1 ? '' : 's'}.`
+                              : ''
+                          return `${b.name} is intact: ${s.files.length} files, made ${formatDateTime(s.createdAt)} by version ${s.appVersion}.${security}`
                         })
                       }
                     >
