@@ -14,6 +14,8 @@ const OVERSCAN_PX = 500
  * list (a whole table), and fewer, slightly bigger steps keep scrolling under a frame.
  */
 const SNAP_PX = 400
+/** How long after the last scroll event the list takes the pointer again. */
+const SCROLL_SETTLE_MS = 150
 
 function scrollParent(element: Element): HTMLElement | null {
   for (let e = element.parentElement; e; e = e.parentElement) {
@@ -44,6 +46,17 @@ export function useVirtualWindow(
     if (!element) return
     const scroller = scrollParent(element)
     let frame = 0
+    let settle: ReturnType<typeof setTimeout> | undefined
+    // While the list scrolls under a resting pointer, every row passing by would change
+    // :hover and repaint; the list ignores the pointer until scrolling stops.
+    const pause = (): void => {
+      if (settle === undefined) element.style.pointerEvents = 'none'
+      clearTimeout(settle)
+      settle = setTimeout(() => {
+        settle = undefined
+        element.style.pointerEvents = ''
+      }, SCROLL_SETTLE_MS)
+    }
     const measure = (): void => {
       frame = 0
       const box = element.getBoundingClientRect()
@@ -57,14 +70,20 @@ export function useVirtualWindow(
     const schedule = (): void => {
       if (!frame) frame = requestAnimationFrame(measure)
     }
+    const onScroll = (): void => {
+      pause()
+      schedule()
+    }
     measure()
     const target = scroller ?? window
-    target.addEventListener('scroll', schedule, { passive: true })
+    target.addEventListener('scroll', onScroll, { passive: true })
     window.addEventListener('resize', schedule)
     return () => {
-      target.removeEventListener('scroll', schedule)
+      target.removeEventListener('scroll', onScroll)
       window.removeEventListener('resize', schedule)
       if (frame) cancelAnimationFrame(frame)
+      clearTimeout(settle)
+      element.style.pointerEvents = ''
     }
   }, [ref])
 
