@@ -61,6 +61,45 @@ describe('Home Assistant discovery payloads', () => {
     expect(humidity?.payload).toMatchObject({ device_class: 'humidity', unit_of_measurement: '%' })
   })
 
+  it('name availability only for devices that have sent a status (birth message / Last Will)', () => {
+    // A board heard only through telemetry (older firmware, or a retained reading) has no
+    // status topic HA could read `online` from: with one, HA would show it unavailable.
+    const silent = { ...ours, presence: 'last-seen' as const, online: true }
+    for (const m of discoveryMessages(silent, options)) {
+      expect(m.payload).not.toHaveProperty('availability_topic')
+      expect(m.payload).not.toHaveProperty('payload_available')
+      expect(m.payload).not.toHaveProperty('payload_not_available')
+      expect(HaMqttSensor.safeParse(m.payload).success).toBe(true)
+    }
+    for (const m of discoveryMessages(ours, options)) {
+      expect(m.payload).toHaveProperty('availability_topic', 'iot/esp32-a1b2c3/status')
+    }
+  })
+
+  it('republish a device’s configs with availability once it sends its first status', async () => {
+    const sent: { topic: string; payload: string }[] = []
+    const silent = { ...ours, presence: 'last-seen' as const }
+    const ha = new HaDiscovery({
+      clock: new FakeClock(),
+      logger: silentLogger,
+      config: () => ({ enabled: true, discoveryPrefix: 'homeassistant' }),
+      devices: () => [silent],
+      prefix: () => 'iot',
+      mqtt: () => ({ publish: async (topic, payload) => void sent.push({ topic, payload }) }),
+      appVersion: '0.1.0',
+    })
+    await ha.publishAll(false)
+    expect(sent.map((s) => JSON.parse(s.payload) as object)).not.toContainEqual(
+      expect.objectContaining({ availability_topic: expect.any(String) }),
+    )
+    ha.onDevice({ ...silent, presence: 'status' })
+    await new Promise((r) => setImmediate(r))
+    expect(sent).toHaveLength(4)
+    expect(JSON.parse(sent.at(-1)?.payload ?? '{}')).toMatchObject({
+      availability_topic: 'iot/esp32-a1b2c3/status',
+    })
+  })
+
   it('the schema catches what HA would refuse', () => {
     const [good] = discoveryMessages(ours, options)
     const bad = (patch: Record<string, unknown>) =>

@@ -3,8 +3,8 @@
  * and "MQTT Sensor" for the config variables). Topic:
  *   <discovery_prefix>/sensor/<node_id>/<object_id>/config
  * Payload: an MQTT sensor whose state is read from our telemetry JSON, whose availability
- * is our retained status topic (birth `online`, Last Will `offline`), tied to one HA device
- * per board via `device.identifiers`.
+ * is our retained status topic (birth `online`, Last Will `offline`) when the board has sent
+ * one, tied to one HA device per board via `device.identifiers`.
  */
 import type { Device } from '../../../shared/contract/devices'
 import { ourTopics } from '../../../shared/topics'
@@ -69,6 +69,21 @@ function deviceBlock(device: Device): Record<string, unknown> {
   return block
 }
 
+/**
+ * Availability only for a board that has sent a status (birth message or Last Will): HA
+ * marks an entity with an `availability_topic` unavailable until that topic says `online`,
+ * so a board heard only through telemetry would show no values. Once it sends a status its
+ * presence becomes 'status', the payload changes, and HaDiscovery republishes it.
+ */
+function availability(device: Device, statusTopic: string): Record<string, string> {
+  if (device.presence !== 'status') return {}
+  return {
+    availability_topic: statusTopic,
+    payload_available: 'online',
+    payload_not_available: 'offline',
+  }
+}
+
 /** The discovery messages for one device (empty when skipReason says so). */
 export function discoveryMessages(
   device: Device,
@@ -89,9 +104,7 @@ export function discoveryMessages(
         unit_of_measurement: e.unit,
         state_class: 'measurement',
         suggested_display_precision: e.precision,
-        availability_topic: topics.status,
-        payload_available: 'online',
-        payload_not_available: 'offline',
+        ...availability(device, topics.status),
         qos: 1,
         device: deviceBlock(device),
         origin: { name: APP_NAME, sw_version: options.appVersion },
