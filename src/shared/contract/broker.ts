@@ -26,11 +26,23 @@ export const BrokerStats = z.object({
 })
 export type BrokerStats = z.infer<typeof BrokerStats>
 
+/** What the embedded broker accepts; a client breaking one of these is disconnected. */
+export const BrokerLimits = z.object({
+  /** Topic levels a PUBLISH or SUBSCRIBE may have (aedes' ceiling; Mosquitto 2.0's is 201). */
+  maxTopicLevels: z.number().int().min(1),
+  /** Largest MQTT packet from an authenticated client (settings.broker.maxPacketBytes). */
+  maxPacketBytes: z.number().int().min(1),
+  /** Largest packet before a client has authenticated, its CONNECT included. */
+  maxPacketBytesBeforeAuth: z.number().int().min(1),
+})
+export type BrokerLimits = z.infer<typeof BrokerLimits>
+
 export const BrokerStatus = BrokerStats.extend({
   listeners: z.array(BrokerListener),
   /** This computer's IPv4 LAN addresses: what a device should use as `mqtt.host`. */
   lanAddresses: z.array(z.string()),
   anonymousLoopback: z.boolean(),
+  limits: BrokerLimits,
   /** Things the person should know, e.g. "port 1883 was taken, using 40123 instead". */
   warnings: z.array(z.string()),
 })

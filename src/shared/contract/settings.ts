@@ -8,20 +8,43 @@ export const UiSettings = z.object({
   units: z.enum(['C', 'F']).default('C'),
 })
 
-export const BrokerSettings = z.object({
+/** Broker fields without defaults: zod 4's `.partial()` would still fill defaults in a patch. */
+const brokerFields = {
   /** Run the embedded broker (aedes). Off when only external brokers are used. */
-  embedded: z.boolean().default(true),
+  embedded: z.boolean(),
   /** TCP port for devices; 0 picks a free port at start. */
-  port: Port.default(1883),
+  port: Port,
   /** Address the LAN listener binds; devices on the LAN need 0.0.0.0 or this computer's address. */
-  bindHost: z.string().min(1).default('0.0.0.0'),
+  bindHost: z.string().min(1),
   /** Optional MQTT-over-WebSocket listener; null = off. */
-  wsPort: Port.nullable().default(null),
-  tls: z
-    .object({ enabled: z.boolean().default(false), port: Port.default(8883) })
-    .default({ enabled: false, port: 8883 }),
+  wsPort: Port.nullable(),
+  tls: z.object({ enabled: z.boolean().default(false), port: Port.default(8883) }),
   /** Let unauthenticated clients connect from 127.0.0.1 only (local tools such as mosquitto_sub). */
-  allowAnonymousLoopback: z.boolean().default(false),
+  allowAnonymousLoopback: z.boolean(),
+  /**
+   * Largest MQTT packet an authenticated client may send, in bytes after the fixed header
+   * (its Remaining Length, MQTT 3.1.1 §2.2.3); a bigger one closes its
+   * connection (MQTT 3.1.1 has no refusal code for it). Bounds what one connection can make
+   * the broker buffer. Before authentication a fixed 64 KiB applies.
+   */
+  maxPacketBytes: z
+    .number()
+    .int()
+    .min(16 * 1024)
+    // The largest Remaining Length MQTT can encode.
+    .max(268_435_455),
+}
+
+export const BrokerSettings = z.object({
+  embedded: brokerFields.embedded.default(true),
+  port: brokerFields.port.default(1883),
+  bindHost: brokerFields.bindHost.default('0.0.0.0'),
+  wsPort: brokerFields.wsPort.default(null),
+  tls: brokerFields.tls.default({ enabled: false, port: 8883 }),
+  allowAnonymousLoopback: brokerFields.allowAnonymousLoopback.default(false),
+  // 256 KiB: far above telemetry, discovery configs and commands; small enough that
+  // thousands of connections can't be made to buffer gigabytes.
+  maxPacketBytes: brokerFields.maxPacketBytes.default(256 * 1024),
 })
 
 const Days = (max: number): z.ZodNumber => z.number().int().min(1).max(max)
@@ -69,7 +92,7 @@ export type Settings = z.infer<typeof Settings>
 export const SettingsPatch = z
   .object({
     ui: UiSettings.partial().strict().optional(),
-    broker: BrokerSettings.partial().strict().optional(),
+    broker: z.object(brokerFields).partial().strict().optional(),
     storage: z.object(storageFields).partial().strict().optional(),
     devices: DeviceSettings.partial().strict().optional(),
   })

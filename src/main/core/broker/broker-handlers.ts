@@ -4,6 +4,7 @@ import { silentLogger } from '../base/logger'
 import type { MqttCore } from '../mqtt/mqtt-core'
 import type { HandlerMap } from '../rpc/handlers'
 import { ensureBrokerTls } from './broker-certs'
+import { brokerLimits, DEFAULT_MAX_PACKET_BYTES } from './broker-limits'
 import { lanAddresses } from './lan-addresses'
 
 export function brokerHandlers(
@@ -22,6 +23,7 @@ export function brokerHandlers(
         listeners: [],
         lanAddresses: lanAddresses(),
         anonymousLoopback: false,
+        limits: brokerLimits(DEFAULT_MAX_PACKET_BYTES),
         warnings: [...mqtt.warnings],
       },
     'broker.credentials.list': () => mqtt.credentials.list(),

@@ -53,17 +53,23 @@ export async function openTlsListener(
   return open('tls', server, host, port)
 }
 
-/** MQTT over WebSockets (MQTT 3.1.1 §6): binary frames, subprotocol "mqtt". */
+/**
+ * MQTT over WebSockets (MQTT 3.1.1 §6): binary frames, subprotocol "mqtt". ws buffers a whole
+ * message before the packet size gate sees it, so messages are capped too (ws' default is
+ * 100 MiB): one packet of `maxPacketBytes` plus room for a few small ones in the same frame.
+ */
 export async function openWsListener(
   handle: ConnectionHandler,
   host: string,
   port: number,
+  maxPacketBytes: number,
 ): Promise<OpenListener> {
   const http = createHttpServer((_req, res) => {
     res.writeHead(426, { 'Content-Type': 'text/plain' }).end('MQTT over WebSocket only\n')
   })
   const wss = new WebSocketServer({
     server: http,
+    maxPayload: maxPacketBytes + 64 * 1024,
     handleProtocols: (protocols) =>
       protocols.has('mqtt') ? 'mqtt' : protocols.has('mqttv3.1') ? 'mqttv3.1' : false,
   })

@@ -5,6 +5,12 @@ import type { BrokerStats, BrokerStatus } from '../../../shared/contract/broker'
 import type { Clock, Timer } from '../base/clock'
 import type { Logger } from '../base/logger'
 import { isLoopbackAddress, mayPublish, maySubscribe } from './broker-acl'
+import {
+  brokerLimits,
+  DEFAULT_MAX_PACKET_BYTES,
+  limitWarning,
+  MAX_TOPIC_LEVELS,
+} from './broker-limits'
 import { clientIdRefusal, emptyClientIdRefusal } from './client-id-policy'
 import { ensureBrokerTls, type BrokerTlsFiles } from './broker-certs'
 import {
@@ -16,6 +22,7 @@ import {
 import { installFifoQueues, replayRetained, tapPublishes, type PublishListener } from './broker-tap'
 import type { CredentialStore, Identity } from './credential-store'
 import { lanAddresses } from './lan-addresses'
+import { MAX_PACKET_BEFORE_AUTH, PacketSizeGate } from './packet-size-gate'
 import { SqlitePersistence } from './persistence/sqlite-persistence'
 
 export interface EmbeddedBrokerConfig {
@@ -24,6 +31,8 @@ export interface EmbeddedBrokerConfig {
   wsPort: number | null
   tls: { enabled: boolean; port: number }
   allowAnonymousLoopback: boolean
+  /** settings.broker.maxPacketBytes; its default when left out. */
+  maxPacketBytes?: number
 }
 
 export interface EmbeddedBrokerOptions {
@@ -77,6 +86,7 @@ export class EmbeddedBroker {
     const aedes = await Aedes.createBroker({
       persistence: this.persistence,
       heartbeatInterval: this.options.heartbeatIntervalMs ?? 60_000,
+      maxTopicLevels: MAX_TOPIC_LEVELS,
       preConnect: (client, packet, done) => {
         this.wireClientIds.set(client, packet.clientId)
         done(null, true)
@@ -121,19 +131,31 @@ export class EmbeddedBroker {
     aedes.on('publish', (_packet, client) => {
       if (client) this.counts.in++
     })
-    aedes.on('clientError', (client, error) =>
-      logger.debug('client error', { clientId: client.id, error }),
-    )
+    aedes.on('clientError', (client, error) => {
+      const warning = limitWarning(error)
+      if (warning) logger.warn(warning, { clientId: client.id, address: remoteAddress(client) })
+      else logger.debug('client error', { clientId: client.id, error })
+    })
+    const limits = { beforeAuth: MAX_PACKET_BEFORE_AUTH, afterAuth: this.maxPacketBytes }
     const handle = (
       stream: Parameters<Aedes['handle']>[0],
       req?: Parameters<Aedes['handle']>[1],
     ): void => {
-      aedes.handle(stream, req)
+      const gate = new PacketSizeGate(stream, limits, (size, limit) =>
+        logger.warn('packet too large: connection closed', {
+          size,
+          limit,
+          address: req?.socket.remoteAddress ?? gate.remoteAddress,
+        }),
+      )
+      aedes.handle(gate, req)
     }
     try {
       this.listeners.push(await openTcpListener(handle, config.bindHost, config.port))
-      if (config.wsPort !== null)
-        this.listeners.push(await openWsListener(handle, config.bindHost, config.wsPort))
+      if (config.wsPort !== null) {
+        const ws = await openWsListener(handle, config.bindHost, config.wsPort, limits.afterAuth)
+        this.listeners.push(ws)
+      }
       if (config.tls.enabled) {
         const tls = this.ensureTls()
         this.listeners.push(await openTlsListener(handle, config.bindHost, config.tls.port, tls))
@@ -152,6 +174,10 @@ export class EmbeddedBroker {
     this.startedAt = clock.now()
     this.timer = clock.setInterval(() => this.tick(), 1000)
     ;(this.timer as { unref?: () => void }).unref?.()
+  }
+
+  private get maxPacketBytes(): number {
+    return this.options.config.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES
   }
 
   /** Port of the plain TCP listener (after any fallback). */
@@ -189,6 +215,7 @@ export class EmbeddedBroker {
       listeners: this.listeners.map((l) => l.info),
       lanAddresses: lanAddresses(),
       anonymousLoopback: this.options.config.allowAnonymousLoopback,
+      limits: brokerLimits(this.maxPacketBytes),
       warnings: [...this.warnings],
     }
   }
@@ -249,6 +276,7 @@ export class EmbeddedBroker {
         return done(refusal(taken.returnCode, taken.reason), false)
       }
       this.identities.set(client, identity)
+      if (client.conn instanceof PacketSizeGate) client.conn.admit()
       done(null, true)
     }
     if (!username) {
