@@ -130,13 +130,25 @@ async function start(): Promise<void> {
 if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
+  // A second launch of the app focuses this one (its window may be closed on macOS).
   app.on('second-instance', () => {
-    if (window?.isMinimized()) window.restore()
-    window?.focus()
+    if (!core) return
+    if (!window || window.isDestroyed()) window = createWindow()
+    if (window.isMinimized()) window.restore()
+    window.focus()
   })
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit()
   })
   app.on('will-quit', () => void core?.close())
-  app.whenReady().then(start, (error: unknown) => logger.error('start failed', { error }))
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      logger.error('start failed', { error })
+      // e.g. `npm run serve` has the same data folder: the core's lock error names it and who.
+      const detail = error instanceof Error ? error.message : String(error)
+      dialog.showErrorBox('ESP32 IoT Control Center could not start', detail)
+      app.exit(1)
+    })
 }

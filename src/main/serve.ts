@@ -4,9 +4,10 @@
  */
 import { fileURLToPath } from 'node:url'
 import { version } from '../../package.json'
+import { DataDirLockedError } from './core/base/data-lock'
 import { createCore, type Core } from './core/create-core'
-import { createLogger } from './core/base/logger'
-import { parseServeOptions, SERVE_USAGE } from './server/serve-options'
+import { createLogger, type Logger } from './core/base/logger'
+import { parseServeOptions, SERVE_USAGE, type ServeOptions } from './server/serve-options'
 import { WebServer } from './server/web-server'
 
 async function main(): Promise<void> {
@@ -22,20 +23,7 @@ async function main(): Promise<void> {
     return
   }
   const logger = createLogger({ level: process.env.IOTCC_LOG === 'debug' ? 'debug' : 'info' })
-  const core = await createCore({
-    dataDir: options.dataDir,
-    shell: 'web',
-    version,
-    logger,
-    mqtt: options.mqtt,
-    // out/main/serve.js → <repo>/firmware: what the installer copies onto boards.
-    firmwareDir: fileURLToPath(new URL('../../firmware', import.meta.url)),
-    // The broker address written onto boards, when the first LAN address is the wrong one
-    // (VPN, Docker bridge) or for a board simulator on this machine (127.0.0.1).
-    installer: process.env.IOTCC_ADVERTISED_HOST
-      ? { advertisedHost: process.env.IOTCC_ADVERTISED_HOST }
-      : undefined,
-  })
+  const core = await startCore(options, logger)
   const staticDir = fileURLToPath(new URL('../renderer', import.meta.url))
   const server = new WebServer({ core, staticDir, ...options, logger: logger.child('web') })
   let address
@@ -66,6 +54,35 @@ async function main(): Promise<void> {
   }
   process.on('SIGINT', () => void stop('SIGINT'))
   process.on('SIGTERM', () => void stop('SIGTERM'))
+}
+
+/**
+ * The core on the chosen data folder; exits with code 1 and a message naming the folder and
+ * the process holding it when another instance (web mode or the desktop app) has it.
+ */
+async function startCore(options: ServeOptions, logger: Logger): Promise<Core> {
+  try {
+    return await createCore({
+      dataDir: options.dataDir,
+      shell: 'web',
+      version,
+      logger,
+      mqtt: options.mqtt,
+      // out/main/serve.js → <repo>/firmware: what the installer copies onto boards.
+      firmwareDir: fileURLToPath(new URL('../../firmware', import.meta.url)),
+      // The broker address written onto boards, when the first LAN address is the wrong one
+      // (VPN, Docker bridge) or for a board simulator on this machine (127.0.0.1).
+      installer: process.env.IOTCC_ADVERTISED_HOST
+        ? { advertisedHost: process.env.IOTCC_ADVERTISED_HOST }
+        : undefined,
+    })
+  } catch (error) {
+    if (!(error instanceof DataDirLockedError)) throw error
+    process.stderr.write(
+      `Could not start: ${error.message}\n(--data-dir DIR runs a separate instance on its own folder.)\n`,
+    )
+    process.exit(1)
+  }
 }
 
 /** `MQTT broker: mqtt://HOST:PORT` (what local tools use) plus the addresses devices on the LAN use. */

@@ -5,6 +5,7 @@ import type { MqttMessage } from '../../shared/mqtt-message'
 import { appHandlers } from './app/app-handlers'
 import { applyPendingRestore } from './backup/restore'
 import { systemClock, type Clock } from './base/clock'
+import { acquireDataLock, type DataLock } from './base/data-lock'
 import { EventBus } from './base/event-bus'
 import { createLogger, type Logger } from './base/logger'
 import { DeviceRegistry } from './devices/device-registry'
@@ -69,13 +70,25 @@ export interface Core {
 
 /**
  * Composition root shared by the Electron shell, web mode and tests. It wires the
- * domain services together and never imports Electron.
+ * domain services together and never imports Electron. Throws DataDirLockedError when
+ * another running core (desktop app or web mode, any process) has the data folder.
  */
 export async function createCore(options: CoreOptions): Promise<Core> {
+  mkdirSync(options.dataDir, { recursive: true })
+  // First: nothing reads or writes the folder while another instance has it.
+  const lock = acquireDataLock(options.dataDir, `${options.shell} ${options.version}`)
+  try {
+    return await startCore(options, lock)
+  } catch (error) {
+    lock.release()
+    throw error
+  }
+}
+
+async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
   const logger = options.logger ?? createLogger()
   const clock = options.clock ?? systemClock
   const startedAt = clock.now()
-  mkdirSync(options.dataDir, { recursive: true })
   // A restore staged by backup.restore replaces the data folder before anything opens it.
   const restored = applyPendingRestore(options.dataDir, logger.child('backup'), clock.now())
 
@@ -229,6 +242,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await integrations.close()
       await devices.close()
       readings.close()
+      lock.release()
       logger.debug('core closed')
     },
   }
