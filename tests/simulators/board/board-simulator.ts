@@ -37,6 +37,16 @@ export interface BoardOptions {
 export type BoardMode = 'rom' | 'boot-loop' | 'micropython' | 'off'
 
 /**
+ * The access point a simulated board joins unless told otherwise. The password is one the
+ * Installer's form accepts (WPA passphrases have 8 to 63 characters), so the documented
+ * walkthrough (docs/installer.md) gets through it.
+ */
+export const SIM_WIFI: Readonly<{ ssid: string; password: string }> = {
+  ssid: 'lab',
+  password: 'lab-wifi-pass',
+}
+
+/**
  * A whole ESP32 dev board behind ONE serial pty, as the installer meets it: it starts in
  * the ROM bootloader (download mode, tests/simulators/esp32-rom); when the flasher runs
  * the user code, it boots what is in its flash: a MicroPython image becomes a MicroPython
@@ -193,7 +203,7 @@ export class BoardSimulator {
       files: Object.fromEntries(
         Object.entries(files).map(([path, data]) => [path, Buffer.from(data).toString('base64')]),
       ),
-      ap: this.options.wifi ?? { ssid: 'lab', password: 'pw' },
+      ap: this.options.wifi ?? { ...SIM_WIFI },
       mac: this.mac.replace(/:/g, ''),
       speed: this.options.speed ?? 1,
     }

@@ -1,6 +1,6 @@
 /**
  * `npm run sim:board -- --link /tmp/esp32 [--chip esp32s3] [--mac 24:0a:c4:a1:b2:c3]
- *   [--wifi-ssid lab --wifi-password pw] [--speed 1] [--firmware real|none] [--fault silent]
+ *   [--wifi-ssid lab --wifi-password lab-wifi-pass] [--speed 1] [--firmware real|none] [--fault silent]
  *   [--verbose]`
  *
  * A whole simulated ESP32 board on one pty: ROM bootloader until flashed, then MicroPython,
@@ -8,15 +8,15 @@
  * (app, web mode or `npm run cli -- install --port /tmp/esp32 …`) at the printed path.
  */
 import { parseArgs } from 'node:util'
-import { BoardSimulator } from './board-simulator'
+import { BoardSimulator, SIM_WIFI } from './board-simulator'
 
 const { values } = parseArgs({
   options: {
     link: { type: 'string' },
     chip: { type: 'string', default: 'ESP32' },
     mac: { type: 'string' },
-    'wifi-ssid': { type: 'string', default: 'lab' },
-    'wifi-password': { type: 'string', default: 'pw' },
+    'wifi-ssid': { type: 'string', default: SIM_WIFI.ssid },
+    'wifi-password': { type: 'string', default: SIM_WIFI.password },
     speed: { type: 'string', default: '1' },
     firmware: { type: 'string', default: 'real' },
     fault: { type: 'string' },
@@ -59,5 +59,6 @@ running.board = board
 process.stdout.write(`${board.hostPath}\n`)
 log(
   `simulated ${board.chip.name} board (MAC ${board.mac}) in download mode on ${board.hostPath}; ` +
-    `Wi-Fi "${values['wifi-ssid']}". Ctrl-C to stop.`,
+    // A simulator's password is no secret: the person needs it for the Installer's form.
+    `Wi-Fi "${values['wifi-ssid']}", password "${values['wifi-password']}". Ctrl-C to stop.`,
 )
