@@ -2,6 +2,7 @@ import { parse } from 'smol-toml'
 import { describe, expect, it } from 'vitest'
 import { Settings } from '../../../src/shared/contract/settings'
 import { defaultIntegrations } from '../../../src/main/core/integrations/integrations-store'
+import { grafanaDashboard } from '../../../src/main/core/integrations/grafana-dashboard'
 import { tigKit } from '../../../src/main/core/integrations/tig-kit'
 import { device } from '../alerts/alert-fixtures'
 
@@ -122,5 +123,46 @@ describe('Grafana dashboard', () => {
     const first = ((dashboard.panels as Toml[])[0]?.targets as Toml[])[0] as Toml
     expect(first.query).toContain('from(bucket: "sensors")')
     expect(first.query).toContain('r._field == "temperature"')
+  })
+
+  /** Grafana's byRegexp matcher (stringToJsRegex): a pattern without slashes is `^…$`. */
+  const grafanaRegex = (pattern: string) =>
+    pattern.startsWith('/')
+      ? new RegExp(pattern.slice(1, pattern.lastIndexOf('/')))
+      : new RegExp(`^${pattern}$`)
+
+  it('names each series after exactly its device, also when one id prefixes another', () => {
+    const fleet = [
+      device('esp32-a', { name: 'Attic' }),
+      device('esp32-ab', { name: 'Barn' }),
+      device('x.y', { name: 'Cellar' }),
+      device('xzy', { name: 'Den' }),
+    ]
+    for (const version of ['1', '2'] as const) {
+      const dashboard = grafanaDashboard({
+        appVersion: '0.1.0',
+        influx: { ...defaultIntegrations().influx, version },
+        devices: fleet.map((d) => ({ id: d.id, name: d.name })),
+      })
+      const panels = dashboard.panels as Toml[]
+      for (const panel of panels.slice(0, 4)) {
+        const overrides = (panel.fieldConfig as Toml).overrides as {
+          matcher: { id: string; options: string }
+          properties: { value: string }[]
+        }[]
+        for (const d of fleet) {
+          // InfluxQL: alias $tag_device; Flux: pivoted into one column per device id.
+          const names = overrides
+            .filter(
+              (o) => o.matcher.id === 'byRegexp' && grafanaRegex(o.matcher.options).test(d.id),
+            )
+            .map((o) => o.properties[0]?.value)
+          expect(names, `${version} ${String(panel.title)} ${d.id}`).toEqual([d.name])
+        }
+      }
+      const query = ((panels[0]?.targets as Toml[])[0] as Toml).query as string
+      if (version === '2') expect(query).toContain('columnKey: ["device"]')
+      else expect((panels[0]?.targets as Toml[])[0]).toMatchObject({ alias: '$tag_device' })
+    }
   })
 })

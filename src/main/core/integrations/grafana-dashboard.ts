@@ -38,10 +38,16 @@ function seriesTarget(
 ): Record<string, unknown> {
   const { influx } = input
   if (influx.version === '2') {
-    const tail =
+    // One column per device id (pivot), so every series is named exactly its id, as with
+    // InfluxQL's `alias: $tag_device`: the name overrides can then match the whole name.
+    const tail = [
       kind === 'series'
-        ? '  |> aggregateWindow(every: v.windowPeriod, fn: mean, createEmpty: false)\n  |> keep(columns: ["_time", "_value", "device"])'
-        : '  |> last()\n  |> keep(columns: ["_time", "_value", "device"])'
+        ? '  |> aggregateWindow(every: v.windowPeriod, fn: mean, createEmpty: false)'
+        : '  |> last()',
+      '  |> keep(columns: ["_time", "_value", "device"])',
+      '  |> group()',
+      '  |> pivot(rowKey: ["_time"], columnKey: ["device"], valueColumn: "_value")',
+    ].join('\n')
     return {
       refId: 'A',
       datasource: DS,
@@ -66,12 +72,20 @@ function seriesTarget(
   }
 }
 
-/** Shows "Living room" instead of "esp32-a1b2c3" wherever the device id is the series name. */
+/** `id` as a regex matching only itself: every regex metacharacter (and `/`) escaped. */
+export function exactNameRegex(id: string): string {
+  return `^${id.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`
+}
+
+/**
+ * Shows "Living room" instead of "esp32-a1b2c3" where the series name is the device id. The
+ * pattern is anchored: unanchored, `esp32-a` would also rename `esp32-ab`'s series.
+ */
 function nameOverrides(devices: DashboardInput['devices']): unknown[] {
   return devices
     .filter((d) => d.name !== d.id)
     .map((d) => ({
-      matcher: { id: 'byRegexp', options: `.*${d.id.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}.*` },
+      matcher: { id: 'byRegexp', options: exactNameRegex(d.id) },
       properties: [{ id: 'displayName', value: d.name }],
     }))
 }
