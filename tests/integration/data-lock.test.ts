@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
 import { hostname, uptime } from 'node:os'
 import { join, resolve } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { silentLogger } from '../../src/main/core/base/logger'
 import { createCore, type Core } from '../../src/main/core/create-core'
 import {
@@ -81,6 +81,14 @@ describe('the data folder lock', () => {
     await first.close()
     cores.splice(0)
     expect(existsSync(join(data, LOCK_FILE))).toBe(false)
+    await start()
+  })
+
+  it('frees the folder even when a service fails to close', async () => {
+    const first = await start()
+    vi.spyOn(first.devices, 'close').mockRejectedValueOnce(new Error('disk gone'))
+    await expect(first.close()).rejects.toThrow('disk gone')
+    cores.splice(0)
     await start()
   })
 

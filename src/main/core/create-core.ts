@@ -236,13 +236,17 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
     mqtt,
     installer: installer.service,
     close: async () => {
-      await installer.close()
-      await mqtt.close()
-      ingestor.close()
-      await integrations.close()
-      await devices.close()
-      readings.close()
-      lock.release()
+      try {
+        await installer.close()
+        await mqtt.close()
+        ingestor.close()
+        await integrations.close()
+        await devices.close()
+        readings.close()
+      } finally {
+        // Last, and even when a service fails to close: the folder is free for the next start.
+        lock.release()
+      }
       logger.debug('core closed')
     },
   }
