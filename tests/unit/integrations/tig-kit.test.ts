@@ -66,8 +66,8 @@ describe('telegraf.conf', () => {
     expect(odd.topics).toEqual(['odd "quoted"\\topic'])
     expect(alerts).toMatchObject({
       topics: ['home/iot/alerts/+'],
-      name_override: 'iot_alerts',
-      tag_keys: ['rule'],
+      data_format: 'json_v2',
+      json_v2: [expect.objectContaining({ measurement_name: 'iot_alerts' })],
     })
     expect((toml.outputs as Toml).influxdb).toEqual([
       {

@@ -37,6 +37,8 @@ export function alertStatePayload(
         change.event === 'fired' ? change.incident.firedAt : (change.incident.clearedAt ?? now),
       ),
       message: change.event === 'fired' ? change.incident.message : (change.reason ?? 'cleared'),
+      // The value that made it fire, when there is one (telegraf.conf writes it as `value`).
+      ...(change.incident.value !== null ? { value: change.incident.value } : {}),
     },
     updatedAt: iso(now),
   })

@@ -37,8 +37,8 @@ export interface AlertServiceOptions {
   prefix: () => string
   units: () => 'C' | 'F'
   offlineAfterMs: () => number
-  /** Every incident change (InfluxDB forwarding). */
-  onIncident?: (incident: AlertIncident) => void
+  /** Every incident change (InfluxDB forwarding); `reason` says why it cleared. */
+  onIncident?: (incident: AlertIncident, reason?: string) => void
   webhook?: Omit<WebhookOptions, 'logger'>
   minuteOfDay?: (ms: number) => number
   tickMs?: number
@@ -207,7 +207,7 @@ export class AlertService {
       title,
       body,
     })
-    this.options.onIncident?.(incident)
+    this.options.onIncident?.(incident, reason)
     if (!rule) return
     if (rule.actions.mqtt) {
       const active = this.log.active().filter((i) => i.ruleId === rule.id)

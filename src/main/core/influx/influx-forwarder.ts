@@ -70,14 +70,18 @@ export class InfluxForwarder {
     this.addLines(readingsToLines(points, config.measurement), config)
   }
 
-  /** An incident as a point: `active` 1 at firedAt, 0 at clearedAt. */
-  addAlert(incident: AlertIncident): void {
+  /**
+   * An incident change as a point: `active` 1 at firedAt, 0 at clearedAt; `message` is what
+   * the retained MQTT state's `last.message` says (the firing message, or why it cleared), so
+   * telegraf.conf reading that state writes the very same series (docs/tig-home-assistant.md).
+   */
+  addAlert(incident: AlertIncident, clearReason?: string): void {
     const config = this.options.config()
     if (!config || this.closed) return
     const active = incident.clearedAt === null
     const fields: Record<string, number | string | { int: number }> = {
       active: { int: active ? 1 : 0 },
-      message: incident.message,
+      message: active ? incident.message : (clearReason ?? 'cleared'),
     }
     if (incident.value !== null) fields.value = incident.value
     const line = toLine({

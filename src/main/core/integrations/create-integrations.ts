@@ -96,7 +96,7 @@ export async function createIntegrations(d: IntegrationsDeps): Promise<Integrati
     prefix: () => settings.get().devices.prefix,
     units: () => settings.get().ui.units,
     offlineAfterMs: () => settings.get().devices.offlineAfterS * 1000,
-    onIncident: (incident) => forwarder.addAlert(incident),
+    onIncident: (incident, reason) => forwarder.addAlert(incident, reason),
   })
   await alerts.start()
   const ha = new HaDiscovery({

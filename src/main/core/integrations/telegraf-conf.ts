@@ -2,9 +2,10 @@
  * telegraf.conf for people who run the TIG stack themselves. Telegraf reads the same MQTT
  * topics as the app and writes the same measurement, tags and fields as the app's own
  * InfluxDB forwarding, so one Grafana dashboard works for both. Plugins used (Telegraf
- * docs): inputs.mqtt_consumer with `topic_parsing`, the json and grok parsers,
- * processors.enum, outputs.influxdb / outputs.influxdb_v2; `fieldinclude`/`fieldexclude` need
- * Telegraf 1.26+. Secrets are `${ENV}` references.
+ * docs): inputs.mqtt_consumer with `topic_parsing`, the json, json_v2 and grok parsers,
+ * processors.enum, outputs.influxdb / outputs.influxdb_v2;
+ * `fieldinclude`/`fieldexclude` and json_v2's `optional` need Telegraf 1.26+. Secrets are
+ * `${ENV}` references.
  */
 import { deviceIdFromTopic } from '../../../shared/topics'
 
@@ -109,24 +110,48 @@ export function telegrafConf(input: TelegrafInput): string {
       '',
     )
   }
+  // One point per alert change, the same series as the app's own forwarding (addAlert):
+  // tags device + rule; fields active (1i/0i), message, value; time = the change's time.
+  // Telegraf's json_v2 parser and processors.enum (their READMEs).
   out.push(
-    `# Alert states the app publishes (retained) on ${prefix}/alerts/<rule>: 1 while firing.`,
+    `# Alert states the app publishes (retained) on ${prefix}/alerts/<rule>: one point per change`,
+    '# (fired or cleared), written as the app’s InfluxDB forwarding writes it: tags "device" and',
+    '# "rule", fields "active" (1 fired, 0 cleared), "message", "value", at the time of the change.',
     ...mqttInputHeader(input, [`${prefix}/alerts/+`], 'telegraf-iot-alerts'),
-    '  data_format = "json"',
-    '  json_string_fields = ["state"]',
-    '  tag_keys = ["rule"]',
-    '  fieldinclude = ["state"]',
-    `  name_override = ${tomlString(influx.alertsMeasurement)}`,
+    '  data_format = "json_v2"',
     '  topic_tag = ""',
+    '  [[inputs.mqtt_consumer.json_v2]]',
+    `    measurement_name = ${tomlString(influx.alertsMeasurement)}`,
+    '    timestamp_path = "last.at"',
+    '    timestamp_format = "2006-01-02T15:04:05Z07:00"',
+    '    [[inputs.mqtt_consumer.json_v2.tag]]',
+    '      path = "rule"',
+    '      rename = "rule"',
+    '    [[inputs.mqtt_consumer.json_v2.tag]]',
+    '      path = "last.device"',
+    '      rename = "device"',
+    '    [[inputs.mqtt_consumer.json_v2.field]]',
+    '      path = "last.event"',
+    '      rename = "active"',
+    '      type = "string"',
+    '    [[inputs.mqtt_consumer.json_v2.field]]',
+    '      path = "last.message"',
+    '      rename = "message"',
+    '      type = "string"',
+    '    [[inputs.mqtt_consumer.json_v2.field]]',
+    '      ## Absent for alerts without a value (offline, stale, sensor error).',
+    '      path = "last.value"',
+    '      rename = "value"',
+    '      type = "float"',
+    '      optional = true',
     '',
     '[[processors.enum]]',
     `  namepass = [${tomlString(influx.alertsMeasurement)}]`,
     '  [[processors.enum.mapping]]',
-    '    field = "state"',
-    '    dest = "active"',
+    '    field = "active"',
     '    [processors.enum.mapping.value_mappings]',
-    '      firing = 1',
-    '      ok = 0',
+    '      fired = 1',
+    '      cleared = 0',
     '',
   )
   if (influx.version === '1') {
