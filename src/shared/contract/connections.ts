@@ -24,6 +24,11 @@ const BrokerUrl = z
     'a URL like mqtt://host:1883, mqtts://, ws:// or wss://',
   )
 
+/** A week: long enough for a laptop closed over a weekend, short enough not to pile up forever. */
+export const DEFAULT_SESSION_EXPIRY_S = 7 * 24 * 3600
+/** 0 … 0xFFFFFFFF seconds (the last value means "never expires", MQTT 5 §3.1.2.11.2). */
+const SessionExpiry = z.number().int().min(0).max(0xffffffff)
+
 /** What a person enters for an external broker. Secrets go in, never come back out. */
 export const ConnectionInput = z
   .object({
@@ -37,6 +42,12 @@ export const ConnectionInput = z
     clientId: z.string().min(1).max(128).optional(),
     /** false = persistent session: QoS ≥ 1 messages sent while the app was away are kept. */
     clean: z.boolean().default(false),
+    /**
+     * MQTT 5 only: how long the broker keeps a persistent session (subscriptions and queued
+     * QoS ≥ 1 messages) after the app disconnects, in seconds (§3.1.2.11.2). MQTT 5 drops
+     * the session at disconnect unless this is set; 3.1.1 keeps it until the broker chooses.
+     */
+    sessionExpiryS: SessionExpiry.default(DEFAULT_SESSION_EXPIRY_S),
     subscriptions: z
       .array(Subscription)
       .max(100)
@@ -78,6 +89,8 @@ export const Connection = z.object({
   protocolVersion: z.union([z.literal(4), z.literal(5)]),
   clientId: z.string(),
   clean: z.boolean(),
+  /** MQTT 5 session expiry in seconds (see ConnectionInput). */
+  sessionExpiryS: z.number().int(),
   subscriptions: z.array(z.object({ topic: z.string(), qos: Qos })),
   hasCa: z.boolean(),
   hasClientCert: z.boolean(),
@@ -100,6 +113,7 @@ export const ConnectionPatch = z
     protocolVersion: z.union([z.literal(4), z.literal(5)]).optional(),
     clientId: z.string().min(1).max(128).optional(),
     clean: z.boolean().optional(),
+    sessionExpiryS: SessionExpiry.optional(),
     subscriptions: z.array(Subscription).max(100).optional(),
     ca: z.string().max(100_000).nullable().optional(),
     cert: z.string().max(100_000).nullable().optional(),

@@ -26,7 +26,9 @@ const fixtures: Array<[string, () => BrokerFixture]> = [
   ['mosquitto', () => new MosquittoFixture()],
 ]
 
-describe.each(fixtures)('%s broker', (_name, make) => {
+describe.each(fixtures)('%s broker', (name, make) => {
+  // aedes speaks MQTT 3.1.1 only (it answers a v5 CONNECT with CONNACK 1); Mosquitto both.
+  const protocolLevels = name === 'mosquitto' ? ([4, 5] as const) : ([4] as const)
   let broker: BrokerFixture
   const open: Array<{ close(): Promise<unknown> | unknown }> = []
 
@@ -114,27 +116,36 @@ describe.each(fixtures)('%s broker', (_name, make) => {
     expect(late.text(late.on('iot/dev-lwt/status')[0]!)).toBe('offline')
   })
 
-  it('loses no QoS 1 message sent while the app was away, across a broker restart', async () => {
-    const clientId = `app-persist-${broker.name}`
-    const first = await app({ clientId, clean: false })
-    await first.close()
-    const dev = await device('dev-persist')
-    const sent = Array.from({ length: 25 }, (_, i) => i)
-    for (const seq of sent)
-      await dev.publishAsync(`${PREFIX}/dev-persist/telemetry`, `{"seq":${seq}}`, { qos: 1 })
-    await dev.endAsync()
-    await broker.restart()
-    const second = new Recorder({ url: broker.url, ...broker.app, clientId, clean: false }).start()
-    open.push(second)
-    const seqs = (): Set<number> =>
-      new Set(
-        second
-          .on('iot/dev-persist/telemetry')
-          .map((m) => (JSON.parse(second.text(m)) as { seq: number }).seq),
-      )
-    await second.until(() => seqs().size === sent.length, `all ${sent.length} queued messages`)
-    expect([...seqs()].sort((a, b) => a - b)).toEqual(sent)
-  })
+  it.each(protocolLevels)(
+    'loses no QoS 1 message sent while the app was away, across a broker restart (MQTT protocol level %s)',
+    async (protocolVersion) => {
+      const clientId = `app-persist-${broker.name}-v${protocolVersion}`
+      const first = await app({ clientId, clean: false, protocolVersion })
+      await first.close()
+      const dev = await device('dev-persist')
+      const sent = Array.from({ length: 25 }, (_, i) => i)
+      for (const seq of sent)
+        await dev.publishAsync(`${PREFIX}/dev-persist/telemetry`, `{"seq":${seq}}`, { qos: 1 })
+      await dev.endAsync()
+      await broker.restart()
+      const second = new Recorder({
+        url: broker.url,
+        ...broker.app,
+        clientId,
+        clean: false,
+        protocolVersion,
+      }).start()
+      open.push(second)
+      const seqs = (): Set<number> =>
+        new Set(
+          second
+            .on('iot/dev-persist/telemetry')
+            .map((m) => (JSON.parse(second.text(m)) as { seq: number }).seq),
+        )
+      await second.until(() => seqs().size === sent.length, `all ${sent.length} queued messages`)
+      expect([...seqs()].sort((a, b) => a - b)).toEqual(sent)
+    },
+  )
 
   it('connects over TLS with the app CA and refuses an untrusted certificate in words', async () => {
     const base = {

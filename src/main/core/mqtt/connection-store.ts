@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { z } from 'zod'
+import { DEFAULT_SESSION_EXPIRY_S } from '../../../shared/contract/connections'
 import type { Logger } from '../base/logger'
 import { JsonStore, type JsonDocument } from '../base/json-store'
 
@@ -16,6 +17,8 @@ export const StoredConnection = z.object({
   protocolVersion: z.union([z.literal(4), z.literal(5)]),
   clientId: z.string(),
   clean: z.boolean(),
+  // Files written before MQTT 5 sessions were kept have none: the default applies.
+  sessionExpiryS: z.number().int().min(0).default(DEFAULT_SESSION_EXPIRY_S),
   subscriptions: z.array(z.object({ topic: z.string(), qos: Qos })),
   ca: z.string().optional(),
   cert: z.string().optional(),

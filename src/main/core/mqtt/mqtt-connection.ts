@@ -1,5 +1,8 @@
 import { connect, type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt'
-import type { ConnectionState } from '../../../shared/contract/connections'
+import {
+  DEFAULT_SESSION_EXPIRY_S,
+  type ConnectionState,
+} from '../../../shared/contract/connections'
 import type { MqttMessage } from '../../../shared/mqtt-message'
 import type { Clock, Timer } from '../base/clock'
 import type { Logger } from '../base/logger'
@@ -12,6 +15,8 @@ export interface MqttConnectionConfig {
   protocolVersion: 4 | 5
   clientId: string
   clean: boolean
+  /** MQTT 5: seconds the broker keeps a persistent session after a disconnect (default a week). */
+  sessionExpiryS?: number
   subscriptions: Array<{ topic: string; qos: 0 | 1 | 2 }>
   ca?: string
   cert?: string
@@ -56,6 +61,17 @@ export function clientOptions(
     cert: config.cert,
     key: config.key,
     rejectUnauthorized: config.rejectUnauthorized,
+    // MQTT 5 ends a session at disconnect unless the client asks otherwise (§3.1.2.11.2):
+    // without this a persistent v5 session loses what arrives while the app is away.
+    ...(config.protocolVersion === 5
+      ? {
+          properties: {
+            sessionExpiryInterval: config.clean
+              ? 0
+              : (config.sessionExpiryS ?? DEFAULT_SESSION_EXPIRY_S),
+          },
+        }
+      : {}),
     // We schedule reconnects ourselves (exponential backoff); mqtt.js only retries at a fixed period.
     reconnectPeriod: 0,
     ...extra,

@@ -1,4 +1,5 @@
 import type { EventPayload } from '../../../shared/api'
+import { DEFAULT_SESSION_EXPIRY_S } from '../../../shared/contract/connections'
 import type { Settings } from '../../../shared/contract/settings'
 import type { MqttMessage } from '../../../shared/mqtt-message'
 import type { Clock } from '../base/clock'
@@ -112,6 +113,7 @@ export class MqttCore {
         url,
         protocolVersion: 4,
         clean: false,
+        sessionExpiryS: DEFAULT_SESSION_EXPIRY_S,
         subscriptions: [{ topic: '#', qos: 1 }],
         rejectUnauthorized: true,
         enabled: true,

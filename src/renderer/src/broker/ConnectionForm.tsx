@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react'
-import type { Connection } from '@shared/contract/connections'
+import { DEFAULT_SESSION_EXPIRY_S, type Connection } from '@shared/contract/connections'
 import { useApi } from '../api/api-context'
 import { ErrorBanner } from '../components/ErrorBanner'
 import { describeError } from '../lib/describe-error'
@@ -10,6 +10,8 @@ interface Fields {
   username: string
   password: string
   protocolVersion: 4 | 5
+  /** MQTT 5 session expiry, in hours (the contract takes seconds). */
+  sessionHours: string
   subscriptions: string
   ca: string
   rejectUnauthorized: boolean
@@ -33,6 +35,7 @@ export function ConnectionForm({
     username: existing?.username ?? '',
     password: '',
     protocolVersion: existing?.protocolVersion ?? 4,
+    sessionHours: String((existing?.sessionExpiryS ?? DEFAULT_SESSION_EXPIRY_S) / 3600),
     subscriptions: existing?.subscriptions.map((s) => s.topic).join(', ') ?? '#',
     ca: '',
     rejectUnauthorized: existing?.rejectUnauthorized ?? true,
@@ -49,6 +52,7 @@ export function ConnectionForm({
     username: f.username.trim() || undefined,
     password: f.password || undefined,
     protocolVersion: f.protocolVersion,
+    sessionExpiryS: sessionSeconds(f.sessionHours),
     subscriptions: f.subscriptions
       .split(',')
       .map((t) => t.trim())
@@ -144,6 +148,27 @@ export function ConnectionForm({
         <option value={4}>MQTT 3.1.1</option>
         <option value={5}>MQTT 5.0</option>
       </select>
+      {f.protocolVersion === 5 && (
+        <>
+          <label htmlFor="conn-session">Keep session for</label>
+          <span className="input-suffix">
+            <input
+              id="conn-session"
+              type="number"
+              min={0}
+              step="any"
+              value={f.sessionHours}
+              aria-describedby="conn-session-hint"
+              onChange={(e) => set('sessionHours', e.target.value)}
+            />
+            <span>hours</span>
+          </span>
+          <p id="conn-session-hint" className="hint form-grid__full">
+            How long the broker keeps messages sent while this app is closed (MQTT 5 drops them at
+            once unless told). 0 = don't keep them.
+          </p>
+        </>
+      )}
       <label htmlFor="conn-subs">Subscribe to</label>
       <input
         id="conn-subs"
@@ -197,4 +222,11 @@ export function ConnectionForm({
       </div>
     </form>
   )
+}
+
+/** Hours typed by a person → whole seconds within what MQTT 5 allows (a bad entry → the default). */
+function sessionSeconds(hours: string): number {
+  const value = Number(hours)
+  if (hours.trim() === '' || !Number.isFinite(value) || value < 0) return DEFAULT_SESSION_EXPIRY_S
+  return Math.min(0xffffffff, Math.round(value * 3600))
 }
