@@ -30,3 +30,16 @@ describe('storage settings', () => {
     expect(SettingsPatch.safeParse({ storage: { minuteRetentionDays: 3651 } }).success).toBe(false)
   })
 })
+
+describe('settings patches', () => {
+  it('carry only the fields a person changed, in every section, so the others keep their value', () => {
+    expect(SettingsPatch.parse({ ui: { theme: 'dark' } })).toEqual({ ui: { theme: 'dark' } })
+    expect(SettingsPatch.parse({ devices: { offlineAfterS: 60 } })).toEqual({
+      devices: { offlineAfterS: 60 },
+    })
+    expect(SettingsPatch.parse({ broker: { port: 1884 } })).toEqual({ broker: { port: 1884 } })
+    expect(SettingsPatch.parse({ storage: { retentionDays: 7 } })).toEqual({
+      storage: { retentionDays: 7 },
+    })
+  })
+})

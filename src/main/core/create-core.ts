@@ -102,6 +102,8 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
     clock,
     logger: logger.child('readings'),
     retentionDays: () => settings.get().storage.retentionDays,
+    minuteRetentionDays: () => settings.get().storage.minuteRetentionDays,
+    hourRetentionDays: () => settings.get().storage.hourRetentionDays,
   })
   const devices = new DeviceRegistry({
     dataDir: options.dataDir,
@@ -119,11 +121,11 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
     prefix: () => settings.get().devices.prefix,
     extraShed: () => ({ topicsEvicted: mqtt.topics.evicted }),
   })
-  let retentionDays = settings.get().storage.retentionDays
+  let retention = JSON.stringify(settings.get().storage)
   settings.onChange((next) => {
-    // Retention and the offline timeout are read on use; apply a change right away.
-    if (next.storage.retentionDays !== retentionDays) {
-      retentionDays = next.storage.retentionDays
+    // Retention (any tier) and the offline timeout are read on use; apply a change right away.
+    if (JSON.stringify(next.storage) !== retention) {
+      retention = JSON.stringify(next.storage)
       readings.prune()
     }
     devices.sweep()
@@ -160,14 +162,11 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
     devices,
     readings,
     storedReadings: (listener, active) => ingestor.onStored(listener, active),
-    mqtt: () => {
-      const id = mqtt.connections.connectedIds()[0]
-      return id
-        ? {
-            publish: (topic, payload, opts) =>
-              mqtt.connections.publish(id, topic, Buffer.from(payload), opts),
-          }
-        : null
+    mqtt: {
+      connections: () => mqtt.connections.list(),
+      publish: (id, topic, payload, opts) =>
+        mqtt.connections.publish(id, topic, Buffer.from(payload), opts),
+      broker: () => (mqtt.broker?.running ? mqtt.broker : null),
     },
     dialogs: options.dialogs,
   })

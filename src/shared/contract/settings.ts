@@ -3,9 +3,15 @@ import { method, NoParams } from './define'
 
 const Port = z.number().int().min(0).max(65535)
 
+/** UI fields without defaults: zod 4's `.partial()` would still fill defaults in a patch. */
+const uiFields = {
+  theme: z.enum(['system', 'light', 'dark']),
+  units: z.enum(['C', 'F']),
+}
+
 export const UiSettings = z.object({
-  theme: z.enum(['system', 'light', 'dark']).default('system'),
-  units: z.enum(['C', 'F']).default('C'),
+  theme: uiFields.theme.default('system'),
+  units: uiFields.units.default('C'),
 })
 
 /** Broker fields without defaults: zod 4's `.partial()` would still fill defaults in a patch. */
@@ -70,14 +76,17 @@ export const StorageSettings = z.object({
   hourRetentionDays: storageFields.hourRetentionDays.default(3650),
 })
 
-export const DeviceSettings = z.object({
+/** Device fields without defaults: zod 4's `.partial()` would still fill defaults in a patch. */
+const deviceFields = {
   /** Topic prefix our firmware publishes under (`<prefix>/<id>/telemetry`). */
-  prefix: z
-    .string()
-    .regex(/^[^#+/][^#+]*$/, 'a topic level without wildcards')
-    .default('iot'),
+  prefix: z.string().regex(/^[^#+/][^#+]*$/, 'a topic level without wildcards'),
   /** Devices without a Last Will are shown offline after this many seconds of silence. */
-  offlineAfterS: z.number().int().min(10).max(86_400).default(600),
+  offlineAfterS: z.number().int().min(10).max(86_400),
+}
+
+export const DeviceSettings = z.object({
+  prefix: deviceFields.prefix.default('iot'),
+  offlineAfterS: deviceFields.offlineAfterS.default(600),
 })
 
 export const Settings = z.object({
@@ -91,10 +100,10 @@ export type Settings = z.infer<typeof Settings>
 /** A change to some fields of some sections; untouched fields keep their value. */
 export const SettingsPatch = z
   .object({
-    ui: UiSettings.partial().strict().optional(),
+    ui: z.object(uiFields).partial().strict().optional(),
     broker: z.object(brokerFields).partial().strict().optional(),
     storage: z.object(storageFields).partial().strict().optional(),
-    devices: DeviceSettings.partial().strict().optional(),
+    devices: z.object(deviceFields).partial().strict().optional(),
   })
   .strict()
 export type SettingsPatch = z.infer<typeof SettingsPatch>

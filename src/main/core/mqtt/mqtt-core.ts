@@ -150,6 +150,7 @@ export class MqttCore {
       wsPort: settings.wsPort,
       tls: settings.tls,
       allowAnonymousLoopback: overrides.anonymousLoopback ?? settings.allowAnonymousLoopback,
+      maxPacketBytes: settings.maxPacketBytes,
     }
   }
 
