@@ -115,7 +115,7 @@ describe('alert incidents in InfluxDB', () => {
       telegrafConf({
         appVersion: '0.1.0',
         generatedAt: 0,
-        broker: { host: '127.0.0.1', port: 1883 },
+        broker: { url: 'tcp://127.0.0.1:1883', tlsCa: null },
         prefix: 'iot',
         seedTopics: [],
         influx,

@@ -32,6 +32,7 @@ function kit(version: '1' | '2') {
     settings,
     devices,
     influx,
+    broker: null,
     brokerHost: '192.168.1.50',
   })
   const conf = files.find((f) => f.name === 'telegraf.conf')?.content ?? ''

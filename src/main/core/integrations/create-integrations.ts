@@ -29,8 +29,8 @@ import type { FileDialogs } from './file-dialogs'
 import { HaDiscovery } from './ha-discovery'
 import { integrationsHandlers } from './integrations-handlers'
 import { IntegrationsStore } from './integrations-store'
-import type { MessageTap, MqttPublisher } from './mqtt-port'
-import { tigKit } from './tig-kit'
+import type { AppMqtt, MessageTap, MqttPublisher } from './mqtt-port'
+import { tigKit, type RunningBroker } from './tig-kit'
 
 type OwnMethods =
   | keyof typeof alertsMethods
@@ -53,8 +53,8 @@ export interface IntegrationsDeps {
     listener: (points: readonly ReadingPoint[]) => void,
     active: () => boolean,
   ) => () => void
-  /** The app's MQTT client when connected (alert states, HA discovery), else null. */
-  mqtt: () => MqttPublisher | null
+  /** The app's MQTT connections (alert states, HA discovery) and the embedded broker (TIG kit). */
+  mqtt: AppMqtt
   /** Native dialogs (Electron only). */
   dialogs?: FileDialogs
   /** Extra data-folder subfolders to include in backups (e.g. broker persistence). */
@@ -76,6 +76,12 @@ export interface Integrations {
 
 export async function createIntegrations(d: IntegrationsDeps): Promise<Integrations> {
   const { clock, events, settings, devices, readings } = d
+  const publisher = (): MqttPublisher | null => {
+    const id = d.mqtt.connections().find((c) => c.state.status === 'connected')?.id
+    return id
+      ? { publish: (topic, payload, opts) => d.mqtt.publish(id, topic, payload, opts) }
+      : null
+  }
   const store = new IntegrationsStore(d.dataDir, d.logger.child('integrations'), () => clock.now())
   await store.load()
 
@@ -92,7 +98,7 @@ export async function createIntegrations(d: IntegrationsDeps): Promise<Integrati
     logger: d.logger.child('alerts'),
     emit: (event, payload) => events.emit(event, payload),
     devices,
-    mqtt: d.mqtt,
+    mqtt: publisher,
     prefix: () => settings.get().devices.prefix,
     units: () => settings.get().ui.units,
     offlineAfterMs: () => settings.get().devices.offlineAfterS * 1000,
@@ -105,7 +111,7 @@ export async function createIntegrations(d: IntegrationsDeps): Promise<Integrati
     config: () => store.homeAssistant(),
     devices: () => devices.list(),
     prefix: () => settings.get().devices.prefix,
-    mqtt: d.mqtt,
+    mqtt: publisher,
     appVersion: d.appVersion,
   })
   const exporter = new ExportService({
@@ -207,6 +213,7 @@ export async function createIntegrations(d: IntegrationsDeps): Promise<Integrati
           settings: settings.get(),
           devices: devices.list(),
           influx: store.influxSaved(),
+          broker: runningBroker(d.mqtt),
           brokerHost,
         }),
     }),
@@ -227,4 +234,12 @@ export async function createIntegrations(d: IntegrationsDeps): Promise<Integrati
       await forwarder.close()
     },
   }
+}
+
+function runningBroker(mqtt: AppMqtt): RunningBroker | null {
+  const broker = mqtt.broker()
+  if (!broker) return null
+  const { listeners, lanAddresses } = broker.status()
+  const caPem = listeners.some((l) => l.tls) ? broker.ensureTls().caPem : null
+  return { listeners, lanAddresses, caPem }
 }

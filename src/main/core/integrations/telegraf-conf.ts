@@ -12,7 +12,8 @@ import { deviceIdFromTopic } from '../../../shared/topics'
 export interface TelegrafInput {
   appVersion: string
   generatedAt: number
-  broker: { host: string; port: number }
+  /** `tcp://host:port` or `ssl://host:port`; with TLS, where Telegraf finds the app's CA. */
+  broker: { url: string; tlsCa: string | null }
   /** settings.devices.prefix */
   prefix: string
   /** Topics of devices speaking the seed's `temp:21,hum:40`. */
@@ -52,10 +53,16 @@ const list = (values: string[]): string => `[${values.map(tomlString).join(', ')
 function mqttInputHeader(input: TelegrafInput, topics: string[], clientId: string): string[] {
   return [
     '[[inputs.mqtt_consumer]]',
-    `  servers = [${tomlString(`tcp://${input.broker.host}:${input.broker.port}`)}]`,
+    `  servers = [${tomlString(input.broker.url)}]`,
     `  topics = ${list(topics)}`,
     '  qos = 1',
     `  client_id = ${tomlString(clientId)}`,
+    ...(input.broker.tlsCa === null
+      ? []
+      : [
+          '  ## The broker’s certificate is signed by the app’s CA: copy iotcc-ca.pem from this kit there.',
+          `  tls_ca = ${tomlString(input.broker.tlsCa)}`,
+        ]),
     '  ## The app’s broker asks for a user name and password on the LAN:',
     '  ## create one for Telegraf on the Broker screen and export them before starting Telegraf.',
     '  username = "${MQTT_USER}"',
