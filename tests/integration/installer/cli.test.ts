@@ -197,7 +197,8 @@ describe('npm run cli', () => {
       const waiting = new Promise<void>((resolve) =>
         child.stderr.on('data', (d: Buffer) => {
           stderr += d.toString()
-          if (/wait-online/.test(stderr)) resolve()
+          // While files are copied: a wrong Wi-Fi password now ends the install by itself soon after the reset.
+          if (/upload/.test(stderr)) resolve()
         }),
       )
       const exited = new Promise<number>((resolve) =>

@@ -93,25 +93,63 @@ describe('installer failures', () => {
     expect(error.message).toMatch(/RST\/EN/)
   })
 
-  it('never online: times out and quotes the board on why (wrong Wi-Fi password)', async () => {
-    const r = await rigWith({
-      board: { wifi: { ssid: WIFI.ssid, password: 'the-real-one' } },
-      installer: { onlineTimeoutMs: 2500 },
-    })
+  it('a wrong Wi-Fi password fails as soon as the board reports it, quoting the board once', async () => {
+    // The rig waits 20 s for "online": the failure must come long before that.
+    const r = await rigWith({ board: { wifi: { ssid: WIFI.ssid, password: 'the-real-one' } } })
     await preflashed(r)
+    const started = Date.now()
     const error = await r.failure(
       'installer.run',
       installParams(r, '', { firmware: { keep: true }, device: { name: 'Shed', id: 'shed-1' } }),
     )
-    expect(error.code).toBe('TIMEOUT')
-    expect(error.message).toMatch(/shed-1 did not come online/)
-    expect(error.message).toMatch(/wifi attempt \d+ failed \(status 202\).*Wi-Fi password is wrong/)
-    expect(r.progress.at(-1)).toMatchObject({
-      stage: 'failed',
-      failure: 'NEVER_ONLINE',
+    expect(Date.now() - started).toBeLessThan(10_000)
+    expect(error.code).toBe('BAD_INPUT')
+    expect(error.message).toMatch(
+      /^The board could not join Wi-Fi: the board printed “wifi attempt \d+ failed \(status 202\)”, which means the Wi-Fi password is wrong\./,
+    )
+    expect(error.message).not.toMatch(/did not come online/)
+    const failed = r.progress.filter((p) => p.stage === 'failed')
+    expect(failed).toHaveLength(1)
+    expect(failed[0]).toMatchObject({
+      failure: 'WIFI_WRONG_PASSWORD',
       hint: expect.stringMatching(/password/),
     })
+    expect(failed[0]?.message).not.toContain(failed[0]?.hint)
     expect(r.transcript.join('\n')).not.toContain(WIFI.password)
+  })
+
+  it('after a wrong password, installing again with the right one is one call: no flashing, id from the MAC', async () => {
+    const r = await rigWith({})
+    await preflashed(r)
+    const wrong = { ssid: WIFI.ssid, password: 'not-the-password' }
+    const first = await r.failure(
+      'installer.run',
+      installParams(r, '', { firmware: { keep: true }, wifi: wrong }),
+    )
+    expect(first.message).toMatch(/Wi-Fi password is wrong/)
+    // The board now runs our firmware and prints its Wi-Fi failures until it is taken over;
+    // they must not count against the new install.
+    const result = await r.call('installer.run', installParams(r, '', { firmware: { keep: true } }))
+    expect(result).toMatchObject({
+      deviceId: 'esp32-a1b2c3',
+      mac: '24:0a:c4:a1:b2:c3',
+      chip: null,
+      online: true,
+    })
+    expect(r.board.bootloader?.commands ?? []).not.toContain('FLASH_DEFL_BEGIN')
+  })
+
+  it('a Wi-Fi network that is not there fails as fast, pointing at 2.4 GHz', async () => {
+    const r = await rigWith({ board: { wifi: { ssid: 'elsewhere', password: WIFI.password } } })
+    await preflashed(r)
+    const started = Date.now()
+    const error = await r.failure(
+      'installer.run',
+      installParams(r, '', { firmware: { keep: true }, device: { name: 'Shed', id: 'shed-1' } }),
+    )
+    expect(Date.now() - started).toBeLessThan(10_000)
+    expect(error.message).toMatch(/status 201.*cannot find the Wi-Fi network.*2\.4 GHz/)
+    expect(r.progress.at(-1)).toMatchObject({ stage: 'failed', failure: 'WIFI_NOT_FOUND' })
   })
 
   it('with the person’s own broker: its password reaches the board and nothing else', async () => {
@@ -158,7 +196,8 @@ describe('installer failures', () => {
   })
 
   it('cancel while waiting for the board to come online', async () => {
-    const r = await rigWith({ board: { wifi: { ssid: 'elsewhere', password: 'x' } } })
+    // A main.py that never connects anywhere (and never says why).
+    const r = await rigWith({ board: { firmware: 'none' } })
     await preflashed(r)
     const waiting = r.next('installer.progress', (p) => p.stage === 'wait-online')
     const started = Date.now()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { diagnose } from '../../../src/main/core/installer/diagnose'
+import { diagnose, WifiFailureWatch } from '../../../src/main/core/installer/diagnose'
 
 const at = { brokerHost: '192.168.1.50', brokerPort: 1883 }
 /** Lines exactly as firmware/lib/iotfw/log.py prints them. */
@@ -63,5 +63,52 @@ describe('diagnose: why a board never came online, from what it printed', () => 
         at,
       ).hint,
     ).toMatch(/Connections/)
+  })
+})
+
+describe('WifiFailureWatch: when waiting longer for the board cannot help', () => {
+  const feed = (lines: string[]): string | null => {
+    const watch = new WifiFailureWatch()
+    let found: string | null = null
+    for (const line of lines) found = watch.feed(line) ?? found
+    return found
+  }
+
+  it('a wrong password (202) reported on two attempts in a row is final', () => {
+    expect(
+      feed([
+        ...boot,
+        '[W 2500] wifi attempt 1 failed (status 202)',
+        '[I 4500] wifi connecting (attempt 2)',
+        '[W 6000] wifi attempt 2 failed (status 202)',
+      ]),
+    ).toBe('WIFI_WRONG_PASSWORD')
+  })
+
+  it('so is a network that is not there (201)', () => {
+    expect(feed(['wifi attempt 1 failed (status 201)', 'wifi attempt 2 failed (status 201)'])).toBe(
+      'WIFI_NOT_FOUND',
+    )
+  })
+
+  it('one failure is not: real boards miss an access point now and then', () => {
+    expect(feed([...boot, '[W 2500] wifi attempt 1 failed (status 202)'])).toBeNull()
+    expect(
+      feed(['wifi attempt 1 failed (status 201)', 'wifi attempt 2 failed (status 202)']),
+    ).toBeNull()
+  })
+
+  it('statuses that may pass (beacon timeout, handshake timeout) and a join reset it', () => {
+    expect(
+      feed(['wifi attempt 1 failed (status 204)', 'wifi attempt 2 failed (status 204)']),
+    ).toBeNull()
+    expect(
+      feed([
+        'wifi attempt 1 failed (status 202)',
+        'wifi up, ip 192.168.1.77',
+        'wifi dropped',
+        'wifi attempt 1 failed (status 202)',
+      ]),
+    ).toBeNull()
   })
 })

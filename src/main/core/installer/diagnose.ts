@@ -148,3 +148,35 @@ export function diagnose(
     hint: 'Open the console to see what it prints.',
   }
 }
+
+/**
+ * Wi-Fi statuses no amount of waiting cures (network.STAT_WRONG_PASSWORD = 202,
+ * STAT_NO_AP_FOUND = 201 on the ESP32 port), with the failure the install reports.
+ */
+const FATAL_WIFI: Record<string, string> = {
+  '202': 'WIFI_WRONG_PASSWORD',
+  '201': 'WIFI_NOT_FOUND',
+}
+
+/**
+ * Reads the board's lines after the reset as they come and says when waiting for it to come
+ * online is pointless: the same fatal Wi-Fi status on two attempts in a row (the firmware
+ * retries after about 2 s). One is not enough: a real ESP32 now and then misses the access
+ * point on a scan, or gets an AUTH_FAIL from a busy router, and joins on the next attempt.
+ */
+export class WifiFailureWatch {
+  private previous = ''
+
+  /** The failure ("WIFI_WRONG_PASSWORD", "WIFI_NOT_FOUND") once final, else null. */
+  feed(line: string): string | null {
+    if (/wifi up, ip /.test(line)) {
+      this.previous = ''
+      return null
+    }
+    const status = /wifi attempt \d+ failed \(status (-?\d+)\)/.exec(line)?.[1]
+    if (status === undefined) return null
+    const fatal = FATAL_WIFI[status] !== undefined && status === this.previous
+    this.previous = status
+    return fatal ? (FATAL_WIFI[status] ?? null) : null
+  }
+}

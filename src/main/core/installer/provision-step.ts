@@ -9,7 +9,7 @@ import {
   type ProvisionResult,
   type ProvisioningService,
 } from '../provisioning'
-import { diagnose } from './diagnose'
+import { diagnose, WifiFailureWatch } from './diagnose'
 import type { InstallMeter } from './install-progress'
 import { waitOnline, type PresenceSource } from './online-waiter'
 
@@ -38,7 +38,8 @@ const NOT_YET = new Set([
  * upload → configure → reset → wait-online: copies firmware/ and the settings with the
  * provisioning service, soft-resets the board, then waits until the registry shows the
  * device online (a live `<prefix>/<id>/status` = online after the reset). When it never
- * comes, the board's own output says why (see diagnose.ts).
+ * comes, the board's own output says why (see diagnose.ts); when the board says something
+ * waiting cannot cure (a wrong Wi-Fi password, no such network), the install stops at once.
  */
 export async function provisionAndWait(
   port: string,
@@ -55,6 +56,9 @@ export async function provisionAndWait(
   let online: Promise<boolean> | null = null
   let lastStage: ProvisionProgress['stage'] = 'connect'
   let boardSays = ''
+  const wifiWatch = new WifiFailureWatch()
+  /** Set when the board reported a failure that waiting cannot cure. */
+  let fatal: string | null = null
   let ticker: ReturnType<Clock['setInterval']> | null = null
 
   const onProgress = (p: { port: string } & ProvisionProgress): void => {
@@ -73,15 +77,23 @@ export async function provisionAndWait(
   }
   const onSerial = ({ port: from, text }: { port: string; text: string }): void => {
     if (from !== port) return
-    const line = text
+    const lines = text
       .split(/\r?\n/)
       .map((l) => l.trim())
       .filter(Boolean)
-      .pop()
+    const line = lines.at(-1)
     if (line) boardSays = line.replace(/^\[[DIWE] \d+\] /, '')
+    // Only what the new firmware prints counts: the old one may still be failing until the reset.
+    if (!online || fatal) return
+    for (const l of lines) fatal ??= wifiWatch.feed(l)
+    if (fatal) {
+      deps.logger.info('the board reported a fatal Wi-Fi failure', { failure: fatal })
+      observe.abort()
+    }
   }
   const startWaiting = (): Promise<boolean> => {
     const since = clock.now()
+    boardSays = ''
     const tick = (): void => {
       const waited = Math.round((clock.now() - since) / 1000)
       meter.stage('wait-online', {
@@ -128,10 +140,17 @@ export async function provisionAndWait(
     const isOnline = await (online ?? Promise.resolve(false))
     if (signal.aborted) throw new ApiError('CANCELLED', 'Installation cancelled.')
     if (!isOnline) {
-      const finding = diagnose(deps.provisioning.lastSerialLog(port), {
+      const finding = diagnose(afterReset(deps.provisioning.lastSerialLog(port)), {
         brokerHost: broker.host,
         brokerPort: broker.port,
       })
+      if (fatal) {
+        const code = fatal === 'WIFI_WRONG_PASSWORD' ? 'BAD_INPUT' : 'UNAVAILABLE'
+        throw Object.assign(new ApiError(code, finding.message), {
+          hint: finding.hint,
+          failure: fatal,
+        })
+      }
       throw Object.assign(
         new ApiError(
           'TIMEOUT',
@@ -149,6 +168,12 @@ export async function provisionAndWait(
     deps.provisioning.off('provision.progress', onProgress)
     deps.provisioning.off('serial.data', onSerial)
   }
+}
+
+/** The log from the soft reset on (the provisioner marks it): what the new firmware printed. */
+function afterReset(log: string): string {
+  const at = log.lastIndexOf('--- soft reset ---')
+  return at < 0 ? log : log.slice(at)
 }
 
 function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
