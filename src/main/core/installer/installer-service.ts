@@ -102,12 +102,15 @@ export class InstallerService extends EventEmitter<InstallerServiceEvents> {
         await flashImage(request, image, deps)
       }
       this.checkCancelled(signal)
+      if (!mac && !request.device.id) {
+        // Kept MicroPython: no bootloader session, so ask MicroPython for the MAC, and the
+        // board gets the same MAC-derived id as on a first install.
+        meter.stage('upload', { percent: 0, message: 'Reading the board’s MAC' })
+        mac = formatMac((await this.options.provisioning.boardInfo(port)).mac)
+      }
       const deviceId = request.device.id ?? (mac ? defaultDeviceId(mac) : '')
       if (!deviceId) {
-        throw new ApiError(
-          'BAD_INPUT',
-          'Enter a device id: without flashing, the app cannot read the board’s MAC.',
-        )
+        throw new ApiError('BAD_INPUT', 'The board did not tell its MAC: enter a device id.')
       }
       meter.deviceId = deviceId
       const legacyTopic = request.legacyTopic ?? null

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events'
 import { systemClock, type Clock } from '../base/clock'
 import { silentLogger, type Logger } from '../base/logger'
 import type { ProvisionInput } from './device-config'
+import { DEVICE_INFO } from './device-snippets'
 import { ReplError } from './errors'
 import { FileUploader, type DeviceEntry, type FileUploaderOptions } from './file-uploader'
 import {
@@ -122,6 +123,22 @@ export class ProvisioningService extends EventEmitter<ProvisioningServiceEvents>
     return this.withRepl(port, (files) => files.upload({ path, data }))
   }
 
+  /**
+   * What MicroPython on the board says about itself: its base MAC (bare hex, '' when it has
+   * none), `sys.platform` and version. Lets a board that keeps its MicroPython be named by
+   * its MAC as on a first install, without the bootloader.
+   */
+  boardInfo(port: string): Promise<{ mac: string; platform: string; version: string }> {
+    return this.withRawRepl(port, async (repl) => {
+      const [mac = '', platform = '', version = ''] = (
+        await repl.run(DEVICE_INFO, 'reading board info')
+      )
+        .trim()
+        .split(/\s+/)
+      return { mac, platform, version }
+    })
+  }
+
   /** provisioning.run: progress as 'provision.progress', board output as 'serial.data'. */
   provision(port: string, input: ProvisionInput, signal?: AbortSignal): Promise<ProvisionResult> {
     return this.withPort(port, async (link) => {
@@ -159,6 +176,12 @@ export class ProvisioningService extends EventEmitter<ProvisioningServiceEvents>
   }
 
   private withRepl<T>(port: string, fn: (files: FileUploader) => Promise<T>): Promise<T> {
+    return this.withRawRepl(port, (repl) =>
+      fn(new FileUploader(repl, { logger: this.logger, ...this.options.uploader })),
+    )
+  }
+
+  private withRawRepl<T>(port: string, fn: (repl: RawRepl) => Promise<T>): Promise<T> {
     return this.withPort(port, async (link, state) => {
       const repl = new RawRepl(link, {
         clock: this.clock,
@@ -166,7 +189,7 @@ export class ProvisioningService extends EventEmitter<ProvisioningServiceEvents>
         ...this.options.repl,
       })
       try {
-        return await fn(new FileUploader(repl, { logger: this.logger, ...this.options.uploader }))
+        return await fn(repl)
       } finally {
         // Hand the console back in the friendly REPL it was in.
         if (state.monitor && link.isOpen && repl.isRaw) await repl.exit().catch(() => undefined)
