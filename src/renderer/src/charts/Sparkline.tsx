@@ -1,9 +1,7 @@
 import { memo } from 'react'
+import type { SparkPoint } from './points'
 
-export interface SparkPoint {
-  t: number
-  v: number
-}
+export type { SparkPoint }
 
 const W = 120
 const H = 32

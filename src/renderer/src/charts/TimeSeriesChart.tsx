@@ -8,10 +8,9 @@ import { alertBandsPlugin } from './alert-bands-plugin'
 import { timeTicks } from './time-ticks'
 import { useChartColors, withAlpha } from './use-chart-colors'
 
-export interface XY {
-  x: number
-  y: number
-}
+import type { XY } from './points'
+
+export type { XY }
 
 export interface Series {
   id: string

@@ -1,4 +1,4 @@
-import type { XY } from '../charts/TimeSeriesChart'
+import type { XY } from '../charts/points'
 
 /** The live chart keeps the last 15 minutes of raw readings of the devices on screen. */
 export const LIVE_WINDOW_MS = 15 * 60_000

@@ -1,7 +1,7 @@
 import type { ApiClient } from '@shared/api'
 import type { Device } from '@shared/contract/devices'
 import type { ReadingPoint, ReadingsQueryResult } from '@shared/contract/readings'
-import type { XY } from '../charts/TimeSeriesChart'
+import type { XY } from '../charts/points'
 import { addToLive, LIVE_WINDOW_MS } from './live-buffer'
 import { addAllToSpark, SPARK_BUCKET_MS, SPARK_WINDOW_MS, type SparkBucket } from './spark-buffer'
 

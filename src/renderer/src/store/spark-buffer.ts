@@ -1,4 +1,4 @@
-import type { SparkPoint } from '../charts/Sparkline'
+import type { SparkPoint } from '../charts/points'
 
 /** Sparklines show the last hour in one-minute averages: at most ~62 points per metric. */
 export const SPARK_WINDOW_MS = 3_600_000
