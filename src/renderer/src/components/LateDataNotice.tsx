@@ -1,5 +1,5 @@
 import { hrefFor } from '../app/routes'
-import { formatLag, LATE_AFTER_MS } from '../store/lateness'
+import { formatLag } from '../store/lateness'
 import { useLateness } from '../store/use-ingest'
 
 /**
@@ -19,11 +19,12 @@ export function LateDataNotice() {
         ◷
       </span>
       <p className="late-notice__text">
-        {late.lagMs > LATE_AFTER_MS ? (
+        {late.lagMs >= 1000 ? (
           <>
             <strong>Live data is {formatLag(late.lagMs)} behind</strong> — the app is catching up.
           </>
         ) : (
+          // Held back before the lag could show: the delay is in the devices' sockets.
           <strong>The app is catching up with a burst of data.</strong>
         )}
         {late.paused &&

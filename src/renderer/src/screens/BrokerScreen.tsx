@@ -1,6 +1,7 @@
 import { EmbeddedBrokerCard } from '../broker/EmbeddedBrokerCard'
 import { ConnectionsCard } from '../broker/ConnectionsCard'
 import { CredentialsCard } from '../broker/CredentialsCard'
+import { DataPathCard } from '../broker/DataPathCard'
 import { TlsCard } from '../broker/TlsCard'
 import { useBrokerStatus } from '../broker/use-broker-status'
 import { ErrorBanner } from '../components/ErrorBanner'
@@ -13,6 +14,7 @@ export function BrokerScreen() {
       <ScreenHeader title="Broker" subtitle="Where your devices send their readings." />
       <ErrorBanner error={error} onRetry={reload} />
       {status && <EmbeddedBrokerCard status={status} />}
+      <DataPathCard />
       <div className="broker-grid">
         <CredentialsCard />
         <TlsCard />
