@@ -75,6 +75,8 @@ export function migrateV1ToV2(db: DatabaseSync, v2Ddl: string): void {
     )
     latest.run(series, Number(row.ts), Number(row.value))
   }
+  dictionary.persist()
+  dictionary.committed() // the ladder commits (or rolls back the whole file) right after
   db.exec(`INSERT INTO meta (key, value)
            SELECT 'rollup_watermark', coalesce(max(id), 0) FROM samples`)
   db.exec('DROP TABLE readings_v1; DROP TABLE latest_v1;')

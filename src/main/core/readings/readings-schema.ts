@@ -86,12 +86,13 @@ export function schemaVersion(db: DatabaseSync): number {
  * synchronous=NORMAL (with WAL: durable across app crashes, may lose the last
  * transaction on power loss, which for sensor readings is the right trade), then
  * applies pending migrations, each in one transaction. Throws when the file is not a
- * SQLite database or was written by a newer app.
+ * SQLite database or was written by a newer app. A short busy timeout: a locked database
+ * blocks the one thread everything runs on; the writer retries later instead (ReadingsWriter).
  */
 export function openReadingsDb(file: string): DatabaseSync {
   const db = new DatabaseSync(file)
   try {
-    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 2000;')
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 250;')
     let version = schemaVersion(db)
     if (version > READINGS_SCHEMA_VERSION) {
       throw new Error(`was written by a newer version of the app (schema ${version})`)

@@ -33,6 +33,8 @@ export interface ReadingsStoreOptions {
   checkpointMs?: number
   /** How often old data is pruned (default hourly; also once at open). */
   pruneEveryMs?: number
+  /** Failed writes are retried this long, readings kept, before a batch is given up (default 60 s). */
+  retryForMs?: number
 }
 
 const DAY_MS = 86_400_000
@@ -74,6 +76,7 @@ export class ReadingsStore {
       batchSize: options.batchSize ?? 2000,
       flushMs: options.flushMs ?? 250,
       checkpointMs: options.checkpointMs ?? 5000,
+      retryForMs: options.retryForMs ?? 60_000,
     })
     this.queries = new ReadingsQuery(db, this.dictionary)
     this.prune()

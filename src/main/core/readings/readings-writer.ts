@@ -14,7 +14,17 @@ export interface ReadingsWriterOptions {
   batchSize: number
   flushMs: number
   checkpointMs: number
+  /**
+   * How long failed writes are retried, keeping their readings queued, before a batch is
+   * given up (counted in `failed`). Meanwhile `pending` grows and the ingestor holds
+   * publishers back, so a database that is busy or briefly unwritable loses nothing.
+   */
+  retryForMs: number
 }
+
+/** First retry after a failed write, doubling up to RETRY_MAX_MS. */
+const RETRY_FIRST_MS = 250
+const RETRY_MAX_MS = 5000
 
 export interface ReadingsStats {
   /** Readings written since open. */
@@ -54,6 +64,12 @@ export class ReadingsWriter {
   private checkpointTimer: Timer | null = null
   private closed = false
   private readonly counts = { inserted: 0, duplicates: 0, failed: 0 }
+  /** Since when writes have been failing (null while they succeed). */
+  private failingSince: number | null = null
+  /** Set by close(): the last write gets no retry. */
+  private closing = false
+  private retryTimer: Timer | null = null
+  private retryDelay = RETRY_FIRST_MS
 
   constructor(
     db: DatabaseSync,
@@ -98,21 +114,19 @@ export class ReadingsWriter {
     const time = Math.round(ts)
     if (this.closed || readings.length === 0 || !Number.isFinite(time)) return
     const { dictionary, queue } = this
-    try {
-      const device = dictionary.device(deviceId)
-      queue.begin(device, time, seq !== undefined && Number.isFinite(seq) ? seq : undefined)
-      for (let i = 0; i < readings.length; i++) {
-        const reading = readings[i]!
-        if (!Number.isFinite(reading.value)) continue
-        const metric = dictionary.metric(reading.metric)
-        queue.reading(metric, dictionary.series(device, metric), reading.value)
-      }
-      queue.end()
-    } catch (error) {
-      this.counts.failed += readings.length
-      this.options.logger.error('could not register a device or metric', { error, deviceId })
-      return
+    // Ids are given out in memory (written with the batch): nothing here touches the database.
+    const device = dictionary.device(deviceId)
+    queue.begin(device, time, seq !== undefined && Number.isFinite(seq) ? seq : undefined)
+    for (let i = 0; i < readings.length; i++) {
+      const reading = readings[i]!
+      if (!Number.isFinite(reading.value)) continue
+      const metric = dictionary.metric(reading.metric)
+      queue.reading(metric, dictionary.series(device, metric), reading.value)
     }
+    queue.end()
+    // While a failed write waits for its retry, the queue just grows (bounded by the
+    // ingestor's backpressure); hammering a busy database per message would not help.
+    if (this.retryTimer !== null) return
     if (queue.messages >= this.options.batchSize) this.write(false)
     else if (this.flushTimer === null && queue.messages > 0) {
       this.flushTimer = this.options.clock.setTimeout(() => {
@@ -134,6 +148,10 @@ export class ReadingsWriter {
       options.clock.clearTimeout(this.flushTimer)
       this.flushTimer = null
     }
+    if (this.retryTimer !== null) {
+      options.clock.clearTimeout(this.retryTimer)
+      this.retryTimer = null
+    }
     if (this.closed) return
     const now = options.clock.now()
     const merge = checkpoint || now - this.lastCheckpoint >= options.checkpointMs
@@ -143,6 +161,7 @@ export class ReadingsWriter {
     let lastRowid = this.lastRowid
     try {
       inTransaction(this.db, () => {
+        this.dictionary.persist()
         for (let m = 0; m < queue.messages; m++) {
           const start = queue.start[m]!
           const count = queue.start[m + 1]! - start
@@ -167,23 +186,58 @@ export class ReadingsWriter {
           this.setWatermark.run(lastRowid)
         }
       })
+      this.dictionary.committed()
       this.counts.inserted += inserted
       this.counts.duplicates += duplicates
       this.lastRowid = lastRowid
       if (merge) this.lastCheckpoint = now
-    } catch (error) {
-      this.counts.failed += queue.readings
-      options.logger.error('could not store readings', { error, readings: queue.readings })
-      this.replay()
-    } finally {
+      if (this.failingSince !== null)
+        options.logger.info('readings store writable again', {
+          afterMs: now - this.failingSince,
+        })
+      this.failingSince = null
+      this.retryDelay = RETRY_FIRST_MS
       queue.reset()
+    } catch (error) {
+      // The transaction rolled back: rebuild the in-memory deltas from what is on disk.
+      this.replay()
+      if (!this.retryLater(now, error)) queue.reset()
     }
     this.scheduleCheckpoint()
+  }
+
+  /**
+   * After a failed write: keep the batch queued and retry with backoff while writes have
+   * been failing for less than `retryForMs`; else give the batch up (counted, logged).
+   */
+  private retryLater(now: number, error: unknown): boolean {
+    const { options, queue } = this
+    if (this.failingSince === null) {
+      this.failingSince = now
+      options.logger.warn('could not store readings; keeping them and retrying', { error })
+    }
+    if (!this.closing && now - this.failingSince < options.retryForMs) {
+      this.retryTimer = options.clock.setTimeout(() => {
+        this.retryTimer = null
+        this.write(false)
+      }, this.retryDelay)
+      unref(this.retryTimer)
+      this.retryDelay = Math.min(RETRY_MAX_MS, this.retryDelay * 2)
+      return true
+    }
+    this.counts.failed += queue.readings
+    options.logger.error('could not store readings; giving them up', {
+      error,
+      readings: queue.readings,
+      failingForMs: now - this.failingSince,
+    })
+    return false
   }
 
   /** Writes and merges everything, then stops every timer; the caller closes the database. */
   close(): void {
     if (this.closed) return
+    this.closing = true
     this.write(true)
     for (const timer of [this.flushTimer, this.checkpointTimer]) {
       if (timer !== null) this.options.clock.clearTimeout(timer)

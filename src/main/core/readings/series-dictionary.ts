@@ -3,9 +3,11 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite'
 /**
  * Integer ids for device names, metric names and (device, metric) series, mirrored in memory
  * so the write path resolves a reading with two Map lookups and an array index instead of
- * storing strings per row. A name seen for the first time is inserted at once (outside any
- * batch, or inside the caller's transaction during a migration); ids never change afterwards,
- * even when a device's readings are deleted, so a returning device reuses them.
+ * storing strings per row. A name seen for the first time gets its id in memory at once and
+ * is written by `persist()` inside the writer's next transaction (or the migration's), so a
+ * new device costs no write of its own and a locked database cannot refuse it: the rows that
+ * use an id and the row that names it commit together. Ids never change afterwards, even when
+ * a device's readings are deleted, so a returning device reuses them.
  */
 export class SeriesDictionary {
   private readonly deviceIds = new Map<string, number>()
@@ -18,6 +20,13 @@ export class SeriesDictionary {
   private readonly seriesDevice: number[] = []
   private inserts: { device: StatementSync; metric: StatementSync; series: StatementSync } | null =
     null
+  /** Ids given out in memory and not yet committed to the database, in creation order. */
+  private unsaved: Array<
+    | { kind: 'device' | 'metric'; id: number; name: string }
+    | { kind: 'series'; id: number; device: number; metric: number }
+  > = []
+  /** How many of `unsaved` the transaction in progress has written (see persist/committed). */
+  private written = 0
 
   private readonly db: DatabaseSync
 
@@ -48,9 +57,30 @@ export class SeriesDictionary {
   series(device: number, metric: number): number {
     const known = this.seriesOf[device]?.[metric]
     if (known !== undefined) return known
-    const id = Number(this.statements().series.run(device, metric).lastInsertRowid)
+    const id = Math.max(1, this.seriesDevice.length)
     this.rememberSeries(id, device, metric)
+    this.unsaved.push({ kind: 'series', id, device, metric })
     return id
+  }
+
+  /**
+   * Writes the ids given out since the last commit; call inside the transaction that writes
+   * rows using them, then `committed()` once it has committed. After a rollback they are
+   * written again by the next transaction.
+   */
+  persist(): void {
+    const statements = this.statements()
+    for (const entry of this.unsaved) {
+      if (entry.kind === 'series') statements.series.run(entry.id, entry.device, entry.metric)
+      else statements[entry.kind].run(entry.id, entry.name)
+    }
+    this.written = this.unsaved.length
+  }
+
+  /** The transaction that ran `persist()` committed. */
+  committed(): void {
+    this.unsaved.splice(0, this.written)
+    this.written = 0
   }
 
   /** Lookups that never create: undefined when the name or pair was never stored. */
@@ -105,8 +135,9 @@ export class SeriesDictionary {
     name: string,
     kind: 'device' | 'metric',
   ): number {
-    const id = Number(this.statements()[kind].run(name).lastInsertRowid)
+    const id = Math.max(1, names.length)
     this.remember(ids, names, name, id)
+    this.unsaved.push({ kind, id, name })
     return id
   }
 
@@ -123,9 +154,9 @@ export class SeriesDictionary {
   /** Prepared lazily: a read-only connection (CLI export) never writes. */
   private statements(): { device: StatementSync; metric: StatementSync; series: StatementSync } {
     return (this.inserts ??= {
-      device: this.db.prepare('INSERT INTO devices (name) VALUES (?)'),
-      metric: this.db.prepare('INSERT INTO metrics (name) VALUES (?)'),
-      series: this.db.prepare('INSERT INTO series (device, metric) VALUES (?, ?)'),
+      device: this.db.prepare('INSERT INTO devices (id, name) VALUES (?, ?)'),
+      metric: this.db.prepare('INSERT INTO metrics (id, name) VALUES (?, ?)'),
+      series: this.db.prepare('INSERT INTO series (id, device, metric) VALUES (?, ?, ?)'),
     })
   }
 }
