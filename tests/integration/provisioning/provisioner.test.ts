@@ -137,6 +137,23 @@ describe('Provisioner against simulated MicroPython', () => {
     expect(provisioner.serialLog).toContain('main: wifi password [redacted]')
   })
 
+  it('shows only what the board printed as text, none of the raw REPL conversation', async () => {
+    const { provisioner, serial } = await provision()
+    await provisioner.run(input)
+    const shown = [serial.join('\n'), provisioner.serialLog]
+    for (const text of shown) {
+      // eslint-disable-next-line no-control-regex
+      expect(text).not.toMatch(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/)
+      expect(text).not.toMatch(/\\x0[0-9a-f]/) // nor control bytes spelled out
+      expect(text).not.toMatch(/^(OK|>|>>>|R|raw REPL; CTRL-B to exit)\s*$/m)
+      expect(text).toContain('MPY: soft reboot')
+      expect(text).toContain('boot: ok')
+      expect(text).toContain('main: fw 1.0 id esp32-a1b2c3 broker 192.168.1.50')
+    }
+    // Copying a dozen files is dozens of commands; what is shown stays a few lines.
+    expect(serial.length).toBeLessThan(15)
+  })
+
   it('reports the failed stage and a typed error when the flash fills up', async () => {
     const { board, provisioner, progress } = await provision()
     board.sim.faults.enospcAfterBytes = 10

@@ -1,17 +1,26 @@
+import { isFramingLine, RawReplFraming } from './raw-repl-text'
 import type { Redactor } from './redactor'
 import type { SerialLink } from './serial-link'
 
-/** Line ends as \n; raw REPL control bytes and line noise shown visibly, e.g. "\x04". */
+/**
+ * Text as a person reads it: line ends as \n, terminal escapes (the friendly REPL's line
+ * editing) and stray control bytes left out, framing-only lines (prompts, the raw REPL
+ * banner) dropped.
+ */
 function visible(text: string): string {
-  return text.replace(/\r\n/g, '\n').replace(
-    // eslint-disable-next-line no-control-regex
-    /[\x00-\x08\x0b-\x1f\x7f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  return (
+    text
+      .replace(/\r\n/g, '\n')
+      // eslint-disable-next-line no-control-regex
+      .replace(/\x1b\[[0-9;?]*[A-Za-z]|[\x00-\x08\x0b-\x1f\x7f]/g, '')
+      .split('\n')
+      .filter((line) => !isFramingLine(line))
+      .join('\n')
   )
 }
 
 /**
- * Records what a board sends (for diagnosis: "what did it print before it failed?") and
+ * Records what a board printed (raw REPL framing taken out, raw-repl-text.ts) (for diagnosis: "what did it print before it failed?") and
  * hands out complete lines as they arrive. Redaction happens on read and per whole
  * line, so a secret split across two USB packets is still caught.
  */
@@ -20,6 +29,7 @@ export class SerialCapture {
   private dropped = 0
   private partial = ''
   private readonly decoder = new TextDecoder('utf-8', { fatal: false })
+  private readonly framing = new RawReplFraming()
   private readonly off: () => void
   private readonly redactor: Redactor
   private readonly onLine: (line: string) => void
@@ -34,7 +44,9 @@ export class SerialCapture {
     this.redactor = redactor
     this.onLine = onLine
     this.maxChars = maxChars
-    this.off = link.onData((chunk) => this.add(this.decoder.decode(chunk, { stream: true })))
+    this.off = link.onData((chunk) =>
+      this.add(this.decoder.decode(this.framing.feed(chunk), { stream: true })),
+    )
   }
 
   /** Total characters captured so far (an offset for `text(from)`). */
@@ -54,7 +66,7 @@ export class SerialCapture {
   /** Stops recording; the partial last line is delivered. */
   stop(): void {
     this.off()
-    if (this.partial !== '') this.onLine(this.redactor.text(visible(this.partial)))
+    this.deliver(this.partial)
     this.partial = ''
   }
 
@@ -72,6 +84,11 @@ export class SerialCapture {
     }
     const lines = (this.partial + text).split('\n')
     this.partial = lines.pop() ?? ''
-    for (const line of lines) this.onLine(this.redactor.text(visible(line.replace(/\r$/, ''))))
+    for (const line of lines) this.deliver(line)
+  }
+
+  private deliver(line: string): void {
+    const text = visible(line.replace(/\r$/, ''))
+    if (text.trim() !== '') this.onLine(this.redactor.text(text))
   }
 }
