@@ -95,9 +95,27 @@ export const HomeAssistantStatus = z.object({
 })
 export type HomeAssistantStatus = z.infer<typeof HomeAssistantStatus>
 
+/**
+ * Which of the app's MQTT connections carries Home Assistant discovery configs and alert
+ * states. null = automatic: the connection the devices are on (the embedded broker when it
+ * runs). Retained messages follow a change: removed where they were, published on the new one.
+ */
+export const MqttTarget = z.object({ connectionId: z.string().min(1).max(100).nullable() })
+export type MqttTarget = z.infer<typeof MqttTarget>
+
+/** The chosen connection, the one actually used, and the ones to choose from. */
+export const MqttTargetStatus = z.object({
+  connectionId: z.string().nullable(),
+  /** What is used now (the choice, or the automatic one); null when there is no connection. */
+  resolved: z.object({ id: z.string(), name: z.string(), connected: z.boolean() }).nullable(),
+  options: z.array(z.object({ id: z.string(), name: z.string(), connected: z.boolean() })),
+})
+export type MqttTargetStatus = z.infer<typeof MqttTargetStatus>
+
 export const IntegrationsView = z.object({
   influx: InfluxConfigView,
   homeAssistant: HomeAssistantConfig,
+  mqtt: MqttTarget,
 })
 export type IntegrationsView = z.infer<typeof IntegrationsView>
 
@@ -117,6 +135,16 @@ export const integrationsMethods = {
     HomeAssistantConfig.partial().strict(),
     IntegrationsView,
     'Change Home Assistant discovery publishing.',
+  ),
+  'integrations.setMqttTarget': method(
+    MqttTarget.strict(),
+    IntegrationsView,
+    'Choose the MQTT connection for Home Assistant discovery and alert states (null = automatic).',
+  ),
+  'integrations.mqttTarget': method(
+    NoParams,
+    MqttTargetStatus,
+    'Where Home Assistant discovery and alert states are published, and the choices.',
   ),
   'integrations.influxStatus': method(NoParams, InfluxStatus, 'InfluxDB forwarding status.'),
   'integrations.influxMapping': method(

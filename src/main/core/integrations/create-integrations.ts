@@ -29,6 +29,7 @@ import type { FileDialogs } from './file-dialogs'
 import { HaDiscovery } from './ha-discovery'
 import { integrationsHandlers } from './integrations-handlers'
 import { IntegrationsStore } from './integrations-store'
+import { MqttTarget } from './mqtt-target'
 import type { AppMqtt, MessageTap, MqttPublisher } from './mqtt-port'
 import { tigKit, type RunningBroker } from './tig-kit'
 
@@ -76,14 +77,16 @@ export interface Integrations {
 
 export async function createIntegrations(d: IntegrationsDeps): Promise<Integrations> {
   const { clock, events, settings, devices, readings } = d
-  const publisher = (): MqttPublisher | null => {
-    const id = d.mqtt.connections().find((c) => c.state.status === 'connected')?.id
-    return id
-      ? { publish: (topic, payload, opts) => d.mqtt.publish(id, topic, payload, opts) }
-      : null
-  }
   const store = new IntegrationsStore(d.dataDir, d.logger.child('integrations'), () => clock.now())
   await store.load()
+  const target = new MqttTarget({
+    mqtt: d.mqtt,
+    logger: d.logger.child('mqtt-target'),
+    chosen: () => store.mqttTarget().connectionId,
+    embeddedEnabled: () => settings.get().broker.embedded,
+    devices: () => devices.list(),
+  })
+  const publisher = (): MqttPublisher | null => target.publisher()
 
   const forwarder = new InfluxForwarder({
     dataDir: d.dataDir,
@@ -133,15 +136,22 @@ export async function createIntegrations(d: IntegrationsDeps): Promise<Integrati
   })
 
   let haConfig = store.homeAssistant()
+  let targetId = target.resolve()
   const connected = new Set<string>()
   const offs = [
-    // A (re)connected client may face a broker that lost its retained messages: announce again.
     events.on('connection.changed', (connection) => {
       const isUp = connection.state.status === 'connected'
       const wasUp = connected.has(connection.id)
       if (isUp) connected.add(connection.id)
       else connected.delete(connection.id)
-      if (isUp && !wasUp && store.homeAssistant().enabled) void ha.publishAll(true)
+      const before = targetId
+      targetId = target.resolve()
+      // The automatic target changed, or a connection holding old messages came back.
+      if (targetId !== before || (isUp && !wasUp)) void target.retarget()
+      // The target (re)connected and may have lost its retained messages: announce again.
+      if (isUp && !wasUp && connection.id === targetId && store.homeAssistant().enabled) {
+        void ha.publishAll(true)
+      }
     }),
     // Every stored reading, not the UI's bounded batches: a flood must not hide a crossing.
     d.storedReadings(
@@ -162,6 +172,10 @@ export async function createIntegrations(d: IntegrationsDeps): Promise<Integrati
     }),
     store.onChange((view) => {
       forwarder.reconfigure()
+      if (target.resolve() !== targetId) {
+        targetId = target.resolve()
+        void target.retarget()
+      }
       const before = haConfig
       haConfig = view.homeAssistant
       if (
@@ -185,6 +199,7 @@ export async function createIntegrations(d: IntegrationsDeps): Promise<Integrati
       store,
       forwarder,
       ha,
+      target,
       mapping: () => {
         const target = store.influxSaved()
         return {

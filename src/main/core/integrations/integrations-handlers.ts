@@ -4,11 +4,13 @@ import type { HandlerMap } from '../rpc/handlers'
 import type { InfluxForwarder } from '../influx/influx-forwarder'
 import type { HaDiscovery } from './ha-discovery'
 import type { IntegrationsStore } from './integrations-store'
+import type { MqttTarget } from './mqtt-target'
 
 export interface IntegrationsHandlerDeps {
   store: IntegrationsStore
   forwarder: InfluxForwarder
   ha: HaDiscovery
+  target: MqttTarget
   mapping: () => z.input<typeof InfluxMapping>
   testInflux: () => Promise<{ ok: boolean; message: string }>
   tigKit: (brokerHost?: string) => { name: string; mime: string; content: string }[]
@@ -21,6 +23,8 @@ export function integrationsHandlers(
     'integrations.get': () => d.store.view(),
     'integrations.setInflux': (input) => d.store.setInflux(input),
     'integrations.setHomeAssistant': (patch) => d.store.setHomeAssistant(patch),
+    'integrations.setMqttTarget': (target) => d.store.setMqttTarget(target),
+    'integrations.mqttTarget': () => d.target.status(),
     'integrations.influxStatus': () => d.forwarder.status(),
     'integrations.influxMapping': () => d.mapping(),
     'integrations.testInflux': () => d.testInflux(),

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import {
   HomeAssistantConfig,
   InfluxConfigView,
+  MqttTarget,
   type InfluxConfigInput,
   type IntegrationsView,
 } from '../../../shared/contract/integrations'
@@ -17,7 +18,12 @@ const StoredInflux = InfluxConfigView.omit({ hasPassword: true, hasToken: true }
 })
 type StoredInflux = z.infer<typeof StoredInflux>
 
-const IntegrationsFile = z.object({ influx: StoredInflux, homeAssistant: HomeAssistantConfig })
+const IntegrationsFile = z.object({
+  influx: StoredInflux,
+  homeAssistant: HomeAssistantConfig,
+  // Files from before the choice existed: automatic, as they behaved.
+  mqtt: MqttTarget.default({ connectionId: null }),
+})
 type IntegrationsFile = z.infer<typeof IntegrationsFile>
 
 /** `integrations.json` (also checked by the backup before a restore). */
@@ -48,6 +54,7 @@ export function defaultIntegrations(): IntegrationsFile {
       maxQueueMB: 50,
     },
     homeAssistant: { enabled: false, discoveryPrefix: 'homeassistant' },
+    mqtt: { connectionId: null },
   }
 }
 
@@ -81,6 +88,7 @@ export class IntegrationsStore {
     return {
       influx: { ...influx, hasPassword: password !== null, hasToken: token !== null },
       homeAssistant: { ...this.store.data.homeAssistant },
+      mqtt: { ...this.store.data.mqtt },
     }
   }
 
@@ -97,6 +105,15 @@ export class IntegrationsStore {
 
   homeAssistant(): HomeAssistantConfig {
     return this.store.data.homeAssistant
+  }
+
+  mqttTarget(): MqttTarget {
+    return this.store.data.mqtt
+  }
+
+  async setMqttTarget(target: MqttTarget): Promise<IntegrationsView> {
+    await this.save({ ...this.store.data, mqtt: MqttTarget.parse(target) })
+    return this.view()
   }
 
   async setInflux(input: InfluxConfigInput): Promise<IntegrationsView> {

@@ -8,6 +8,7 @@ import type { TempUnit } from '../lib/units'
 import { ConditionFields } from './ConditionFields'
 import { draftFrom, draftToInput, newDraft, type RuleDraft } from './rule-draft'
 import { knownKinds } from './rule-summary'
+import { MqttTargetSelect } from '../settings/MqttTargetSelect'
 
 /** Create or edit one rule. `rule` undefined = a new rule. */
 export function RuleForm({
@@ -172,6 +173,12 @@ export function RuleForm({
           </code>
           )
         </label>
+        {draft.mqtt && (
+          <span className="rule-form__sub">
+            <label htmlFor="rule-mqtt-connection">via </label>
+            <MqttTargetSelect id="rule-mqtt-connection" />
+          </span>
+        )}
         <label>
           <input
             type="checkbox"

@@ -3,6 +3,7 @@ import type { HomeAssistantConfig, HomeAssistantStatus } from '@shared/contract/
 import { useApi } from '../api/api-context'
 import { Age } from '../components/Age'
 import { ErrorBanner } from '../components/ErrorBanner'
+import { MqttTargetSelect } from './MqttTargetSelect'
 
 /** Optional MQTT discovery configs so Home Assistant finds every board by itself. */
 export function HomeAssistantCard({ config }: { config: HomeAssistantConfig }) {
@@ -32,7 +33,8 @@ export function HomeAssistantCard({ config }: { config: HomeAssistantConfig }) {
       <p className="muted form-grid__full">
         Publishes retained MQTT discovery configs (temperature and humidity sensors, with your
         boards’ online/offline status) so Home Assistant adds every board running our firmware by
-        itself — again whenever Home Assistant restarts.
+        itself — again whenever Home Assistant restarts. Home Assistant must use the broker they are
+        published on (alert states go there too).
       </p>
       <div className="form-grid__full">
         <ErrorBanner error={error} />
@@ -46,6 +48,8 @@ export function HomeAssistantCard({ config }: { config: HomeAssistantConfig }) {
         />{' '}
         announce devices to Home Assistant
       </label>
+      <label htmlFor="ha-connection">Publish on</label>
+      <MqttTargetSelect id="ha-connection" />
       <label htmlFor="ha-prefix">Discovery prefix</label>
       <span className="input-suffix">
         <input
