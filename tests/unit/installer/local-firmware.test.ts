@@ -33,7 +33,30 @@ describe('LocalFirmwareStore: a .bin uploaded in chunks', () => {
     )
     const text = await store.begin('c.bin', 64)
     await store.chunk(text.uploadId, 0, Buffer.alloc(64, 0x41).toString('base64'))
-    await expect(store.finish(text.uploadId)).rejects.toThrow(/Not an ESP firmware image/)
+    const refused = store.finish(text.uploadId)
+    await expect(refused).rejects.toThrow(
+      /^This file is not an ESP32 firmware image: every ESP32 image starts with the byte 0xE9, and this one does not\./,
+    )
+    await expect(refused).rejects.not.toThrow(/0x41/)
+    await dir.cleanup()
+  })
+
+  it('says what a wrong file is when it can tell: a ZIP, an ELF, a UF2 or an Intel HEX file', async () => {
+    const dir = await tempDir('local-fw-')
+    const store = new LocalFirmwareStore({ dir: dir.path })
+    const cases: Array<[string, RegExp]> = [
+      ['PK\x03\x04', /ZIP archive.*unpack it/],
+      ['\x7fELF', /ELF file.*\.bin/],
+      ['UF2\n', /UF2 file/],
+      [':10000000', /Intel HEX/],
+    ]
+    for (const [start, message] of cases) {
+      const bytes = Buffer.alloc(64, 0)
+      bytes.write(start, 'latin1')
+      const upload = await store.begin('x.bin', 64)
+      await store.chunk(upload.uploadId, 0, bytes.toString('base64'))
+      await expect(store.finish(upload.uploadId), start).rejects.toThrow(message)
+    }
     await dir.cleanup()
   })
 })

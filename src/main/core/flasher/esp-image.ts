@@ -35,7 +35,7 @@ export function parseImage(bytes: Uint8Array, start = 0): ParsedImage {
     throw invalid('The file is too short to be an ESP firmware image.')
   const magic = bytes[start] ?? 0
   if (magic !== IMAGE_MAGIC) {
-    throw invalid(`Not an ESP firmware image: it starts with 0x${magic.toString(16)}, not 0xe9.`)
+    throw invalid(notAnImage(bytes.subarray(start, start + 4)))
   }
   const segments = bytes[start + 1] ?? 0
   if (segments === 0 || segments > MAX_SEGMENTS)
@@ -123,4 +123,22 @@ export function validateFirmware(bytes: Uint8Array, options: ValidateOptions): I
   }
   const { length: _length, ...info } = first
   return info
+}
+
+/** Why a file is not an ESP image, in words: what it looks like instead, when that is clear. */
+function notAnImage(head: Uint8Array): string {
+  const text = Buffer.from(head).toString('latin1')
+  if (text.startsWith('PK')) {
+    return 'This is a ZIP archive, not a firmware image: unpack it and choose the .bin inside.'
+  }
+  if (text === '\x7fELF') {
+    return 'This is an ELF file (a build output for debuggers), not a firmware image: choose the .bin built next to it.'
+  }
+  if (text === 'UF2\n') {
+    return 'This is a UF2 file (for boards that mount as a USB drive), not an ESP32 firmware image: download the .bin build instead.'
+  }
+  if (text.startsWith(':')) {
+    return 'This is an Intel HEX file, not an ESP32 firmware image: choose a .bin build.'
+  }
+  return 'This file is not an ESP32 firmware image: every ESP32 image starts with the byte 0xE9, and this one does not. Choose a .bin built for the ESP32 (for MicroPython, a file named like ESP32_GENERIC-….bin).'
 }

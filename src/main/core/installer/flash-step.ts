@@ -142,7 +142,8 @@ function defaultMessage(stage: FlashStage, p: FlashProgress): string {
     case 'erasing':
       return 'Erasing the flash'
     case 'writing':
-      return `Writing MicroPython (${Math.round(p.bytesDone / 1024)} of ${Math.round(p.bytesTotal / 1024)} KiB)`
+      // The flasher sends the image compressed: these are compressed bytes, smaller than the file.
+      return `Writing MicroPython: ${Math.round(p.bytesDone / 1024)} of ${Math.round(p.bytesTotal / 1024)} KiB sent (compressed)`
     case 'verifying':
       return 'Verifying (MD5)'
     default:
