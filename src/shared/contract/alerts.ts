@@ -184,6 +184,20 @@ export const DeliveryResult = z.object({
   detail: z.string(),
 })
 
+/** Webhook notifications waiting on disk for their receiver, and how delivery went since start. */
+export const WebhookStatus = z.object({
+  /** Queued and not yet accepted by the receiver (retried with backoff for up to 24 h). */
+  pending: z.number().int(),
+  delivered: z.number().int(),
+  /** Refused by the receiver (4xx), or still undelivered after 24 h: given up. */
+  failed: z.number().int(),
+  /** Last failure, for a person: origin and reason (never the URL's path or the token). */
+  lastError: z.string().nullable(),
+  /** When the next retry is due (epoch ms), while one is waiting. */
+  nextAttemptAt: z.number().nullable(),
+})
+export type WebhookStatus = z.infer<typeof WebhookStatus>
+
 export const alertsMethods = {
   'alerts.listRules': method(NoParams, z.array(AlertRule), 'List alert rules.'),
   'alerts.createRule': method(AlertRuleInput, AlertRule, 'Create an alert rule.'),
@@ -202,6 +216,11 @@ export const alertsMethods = {
     ]),
     z.object({ acknowledged: z.number().int() }),
     'Acknowledge incidents (by id, or all unacknowledged).',
+  ),
+  'alerts.webhookStatus': method(
+    NoParams,
+    WebhookStatus,
+    'Webhook notifications pending on disk, delivered and failed.',
   ),
   /** Sends a test message through the rule's channels (MQTT, webhook) and reports each result. */
   'alerts.test': method(

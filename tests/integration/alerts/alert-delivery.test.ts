@@ -75,6 +75,11 @@ describe('webhook delivery', () => {
     script = [503, 503]
     h.read('esp32-aaaaaa', { temperature: 31 })
     await h.service.settled()
+    // Retries wait on the (fake) clock: 20 ms, then 40 ms.
+    for (let i = 0; i < 5 && hits.length < 3; i++) {
+      h.clock.advance(50)
+      await h.service.settled()
+    }
     // Two 503s, then the 200: three identical requests.
     expect(hits).toHaveLength(3)
     expect(new Set(hits.map((hit) => JSON.stringify(hit))).size).toBe(1)
@@ -94,7 +99,7 @@ describe('webhook delivery', () => {
       incident: { deviceId: 'esp32-aaaaaa' },
     })
     const log = lines.join('\n')
-    expect(log).toContain('webhook failed, retrying')
+    expect(log).toContain('webhook failed, will retry')
     expect(log).not.toContain('SECRET')
     // The UI sees whether a token is set, never the token.
     expect(JSON.stringify(h.service.listRules())).not.toContain('SECRET-TOKEN')
@@ -108,7 +113,12 @@ describe('webhook delivery', () => {
       {},
       { logger, backoffMs: 10 },
     )
-    expect(refused).toEqual({ ok: false, attempts: 1, detail: `${httpUrl}: HTTP 404` })
+    expect(refused).toEqual({
+      ok: false,
+      attempts: 1,
+      detail: `${httpUrl}: HTTP 404`,
+      retryable: false,
+    })
     script = [0, 0]
     const silent = await postWebhook(
       { url: `${httpUrl}/x`, token: null },
@@ -124,6 +134,7 @@ describe('webhook delivery', () => {
       ok: false,
       attempts: 2,
       detail: `${httpUrl}: no answer within 150 ms`,
+      retryable: true,
     })
   })
 

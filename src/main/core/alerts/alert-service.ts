@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import type { EventName, EventPayload } from '../../../shared/api'
 import type {
   AlertIncident,
@@ -5,6 +6,7 @@ import type {
   AlertRule,
   AlertRuleInput,
   AlertRulePatch,
+  WebhookStatus,
 } from '../../../shared/contract/alerts'
 import type { Device, DeviceEvent } from '../../../shared/contract/devices'
 import type { ReadingPoint } from '../../../shared/contract/readings'
@@ -17,6 +19,7 @@ import { alertStatePayload, alertTopic } from './alert-mqtt'
 import { inQuietHours, localMinuteOfDay, noticeText, valueFormat } from './alert-text'
 import { RuleStore, toView, type StoredRule } from './rule-store'
 import { postWebhook, type WebhookOptions } from './webhook'
+import { WebhookQueue, type WebhookQueueOptions } from './webhook-queue'
 
 export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void
 
@@ -39,7 +42,8 @@ export interface AlertServiceOptions {
   offlineAfterMs: () => number
   /** Every incident change (InfluxDB forwarding); `reason` says why it cleared. */
   onIncident?: (incident: AlertIncident, reason?: string) => void
-  webhook?: Omit<WebhookOptions, 'logger'>
+  /** Test knobs: request timeout, first retry delay, fake fetch (also for the queue). */
+  webhook?: Omit<WebhookOptions, 'logger'> & Pick<WebhookQueueOptions, 'maxBackoffMs' | 'maxAgeMs'>
   minuteOfDay?: (ms: number) => number
   tickMs?: number
 }
@@ -55,6 +59,8 @@ export class AlertService {
   readonly rules: RuleStore
   readonly log: AlertLog
   readonly engine: AlertEngine
+  /** Webhook notifications, on disk until delivered (survives outages and restarts). */
+  private readonly webhooks: WebhookQueue
   private readonly inFlight = new Set<Promise<unknown>>()
   private readonly minuteOfDay: (ms: number) => number
 
@@ -64,6 +70,16 @@ export class AlertService {
       options.clock.now(),
     )
     this.log = new AlertLog(options.dataDir)
+    this.webhooks = new WebhookQueue({
+      dir: join(options.dataDir, 'webhook-queue'),
+      clock: options.clock,
+      logger: options.logger.child('webhooks'),
+      fetch: options.webhook?.fetch,
+      timeoutMs: options.webhook?.timeoutMs,
+      backoffMs: options.webhook?.backoffMs,
+      maxBackoffMs: options.webhook?.maxBackoffMs,
+      maxAgeMs: options.webhook?.maxAgeMs,
+    })
     this.engine = new AlertEngine({
       clock: options.clock,
       logger: options.logger,
@@ -175,14 +191,20 @@ export class AlertService {
     this.engine.onDeviceRemoved(id)
   }
 
-  /** Resolves when every background delivery has finished (tests, shutdown). */
+  webhookStatus(): WebhookStatus {
+    return this.webhooks.status()
+  }
+
+  /** Resolves when no delivery is in flight (tests, shutdown); webhook retries may be due later. */
   async settled(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight])
+    await this.webhooks.idle()
   }
 
   async close(): Promise<void> {
     this.engine.stop()
     await this.settled()
+    await this.webhooks.close()
     this.log.close()
   }
 
@@ -224,9 +246,7 @@ export class AlertService {
         text: `${title}: ${body}`,
         sentAt: new Date(now).toISOString(),
       }
-      this.track(
-        postWebhook(webhook, payload, { ...this.options.webhook, logger: this.options.logger }),
-      )
+      this.webhooks.enqueue(webhook, payload)
     }
   }
 

@@ -16,5 +16,6 @@ export function alertsHandlers(service: AlertService): HandlerMap<keyof typeof a
       acknowledged: service.acknowledge('all' in params ? 'all' : params.ids),
     }),
     'alerts.test': ({ id }) => service.test(id),
+    'alerts.webhookStatus': () => service.webhookStatus(),
   }
 }

@@ -22,6 +22,8 @@ export interface WebhookResult {
   ok: boolean
   attempts: number
   detail: string
+  /** Worth trying again later (unreachable, timeout, 5xx, 408, 429); false for other 4xx. */
+  retryable: boolean
 }
 
 /**
@@ -62,6 +64,7 @@ export async function postWebhook(
   if (target.token) headers.Authorization = `Bearer ${target.token}`
   let detail = ''
   let made = 0
+  let again = true
   for (let attempt = 1; attempt <= attempts; attempt++) {
     made = attempt
     try {
@@ -72,10 +75,14 @@ export async function postWebhook(
         signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
       })
       await response.body?.cancel()
-      if (response.ok) return { ok: true, attempts: attempt, detail: `HTTP ${response.status}` }
+      if (response.ok) {
+        return { ok: true, attempts: attempt, detail: `HTTP ${response.status}`, retryable: false }
+      }
       detail = `HTTP ${response.status}`
-      if (!retryable(response.status)) break
+      again = retryable(response.status)
+      if (!again) break
     } catch (error) {
+      again = true
       detail =
         error instanceof Error && error.name === 'TimeoutError'
           ? `no answer within ${options.timeoutMs ?? 5000} ms`
@@ -88,5 +95,5 @@ export async function postWebhook(
     }
   }
   options.logger.warn('webhook delivery failed', { origin, detail })
-  return { ok: false, attempts: made, detail: `${origin}: ${detail}` }
+  return { ok: false, attempts: made, detail: `${origin}: ${detail}`, retryable: again }
 }

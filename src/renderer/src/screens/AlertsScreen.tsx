@@ -6,6 +6,7 @@ import { useNotificationPermission } from '../alerts/browser-notifications'
 import { RuleForm } from '../alerts/RuleForm'
 import { RuleList } from '../alerts/RuleList'
 import { useRules } from '../alerts/use-rules'
+import { WebhookStatusLine } from '../alerts/WebhookStatusLine'
 import { useUnits } from '../app/units-context'
 import { ErrorBanner } from '../components/ErrorBanner'
 import { ScreenHeader } from '../components/ScreenHeader'
@@ -62,6 +63,7 @@ export function AlertsScreen() {
         }
       />
       <ErrorBanner error={error} onRetry={reload} />
+      <WebhookStatusLine />
       <div className="tabs" role="tablist" aria-label="Alerts">
         <button
           type="button"
