@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
 /** Folders inside the data folder that belong to the app's state (others are ignored). */
-export const DEFAULT_DATA_DIRS = ['influx-queue', 'broker-tls']
+export const DEFAULT_DATA_DIRS = ['influx-queue', 'webhook-queue', 'broker-tls']
 
 /**
  * Top-level entries that are the app's state: JSON documents (settings, registry, alert

@@ -55,7 +55,7 @@ const SQLITE_FILES: ReadonlyMap<string, number | null> = new Map([
  * Why the store that owns `rel` would not accept the file at `path` as it is, or null when
  * it would: JSON documents are parsed with their store's schema and upgrades, SQLite files
  * opened read-only for `integrity_check` and their schema version, files inside the known
- * folders (`influx-queue/`, `broker-tls/`) taken as they are. The reason completes
+ * folders (`influx-queue/`, `webhook-queue/`, `broker-tls/`) taken as they are. The reason completes
  * "<rel> …".
  */
 export async function stateFileProblem(path: string, rel: string): Promise<string | null> {
