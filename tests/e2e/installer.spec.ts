@@ -156,3 +156,99 @@ test('install: detect, local image, settings; a pulled cable fails clearly and a
   })
   expect(errors).toEqual([])
 })
+
+/** INSTALLER_SHOTS=dir saves what a person sees at each step (for a look, not asserted). */
+async function shot(page: Page, name: string): Promise<void> {
+  const to = process.env.INSTALLER_SHOTS
+  if (to) await page.screenshot({ path: join(to, `${name}.png`), fullPage: true })
+}
+
+test('a wrong Wi-Fi password is said once and early; fixing it re-installs in one click without flashing', async ({
+  page,
+}) => {
+  test.setTimeout(180_000)
+  const errors = watchErrors(page)
+  const port = join(dir, 'ttyUSB2')
+  board = await BoardSimulator.start({ hostPath: port, wifi: WIFI, speed: 20 })
+  const image = join(dir, 'micropython-esp32.bin')
+  await writeFile(
+    image,
+    buildMicroPythonLikeFirmware({ chip: 'ESP32', appSize: 16 * 1024, version: 'v1.25.0' }),
+  )
+  const installer = page
+    .getByRole('navigation', { name: 'Sections' })
+    .getByRole('link', { name: 'Installer' })
+  const portRadio = page.getByRole('radio', { name: new RegExp(port.replace(/[/.]/g, '\\$&')) })
+
+  await page.goto(app.url)
+  await installer.click()
+  await expect(page.getByText('Choose the board’s port above first.')).toBeVisible()
+  await choosePort(page, port)
+  await shot(page, '1-board')
+  await page.getByRole('button', { name: 'Next: firmware' }).click()
+
+  await test.step('an image checked without the chip is not a green ✓', async () => {
+    await page.getByRole('radio', { name: /A \.bin file on this computer/ }).check()
+    await page.getByLabel('Firmware file').setInputFiles(image)
+    const note = page.getByRole('status').filter({ hasText: 'micropython-esp32.bin' })
+    await expect(note).toContainText('checks the image against it before anything is erased')
+    await expect(note).not.toContainText('✓')
+    await shot(page, '2-firmware-undetected')
+    await page.getByRole('button', { name: 'Next: settings' }).click()
+  })
+
+  const started = Date.now()
+  await page.getByLabel('Name', { exact: true }).fill('Attic')
+  await page.getByLabel('Network name').fill(WIFI.ssid)
+  await page.getByLabel('Password', { exact: true }).fill('not-the-password')
+  await page.getByRole('button', { name: /Install/ }).click()
+
+  await test.step('the failure comes as soon as the board says why, once', async () => {
+    await expect(page.getByRole('heading', { name: 'The install stopped' })).toBeVisible({
+      timeout: 60_000,
+    })
+    expect(Date.now() - started).toBeLessThan(45_000) // not the 90 s online timeout
+    await expect(page.locator('.install-error')).toContainText('Wi-Fi password is wrong')
+    await expect(page.getByText(/Wi-Fi password is wrong/)).toHaveCount(1)
+    await page.getByText('What the board printed').click()
+    const log = page.locator('.install-log pre')
+    await expect(log).toContainText(/wifi attempt \d+ failed \(status 202\)/)
+    await expect(log).not.toContainText('\\x0')
+    await expect(log).not.toContainText('raw REPL')
+    expect(await log.textContent()).not.toMatch(/^(OK|>|>>>)\s*$/m)
+    await shot(page, '3-wrong-password')
+  })
+
+  await test.step('"Change settings": no flashing, the id known, one click to online', async () => {
+    await page.getByRole('button', { name: 'Change settings' }).click()
+    await expect(page.getByRole('note')).toContainText('MicroPython is already on this board')
+    await expect(page.getByText('Optional. Default: esp32-a1b2c3')).toBeVisible()
+    await page.getByLabel('Password', { exact: true }).fill(WIFI.password)
+    await shot(page, '4-change-settings')
+    await page.getByRole('button', { name: /Install/ }).click()
+    await expect(page.getByRole('heading', { name: 'Online!' })).toBeVisible({ timeout: 60_000 })
+    for (const stage of ['detect', 'erase', 'write', 'verify']) {
+      await expect(page.locator(`[data-stage="${stage}"]`)).toHaveAttribute('data-state', 'skipped')
+    }
+    await expect(page.locator('.install-done')).toContainText('esp32-a1b2c3 is online')
+    await shot(page, '5-online')
+  })
+
+  await test.step('the next board: port and Wi-Fi password kept for this session', async () => {
+    await page.getByRole('button', { name: 'Install another board' }).click()
+    await expect(portRadio).toBeChecked()
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('link', { name: 'Devices' })
+      .click()
+    await installer.click()
+    await expect(portRadio).toBeChecked()
+    await expect(page.getByRole('button', { name: 'Detect chip' })).toBeEnabled()
+    await page.getByRole('button', { name: 'Next: firmware' }).click()
+    await page.getByRole('button', { name: 'Next: settings' }).click()
+    await expect(page.getByLabel('Password', { exact: true })).toHaveValue(WIFI.password)
+    await expect(page.getByLabel('Name', { exact: true })).toHaveValue('')
+    await expect(page.getByRole('note')).toHaveCount(0) // a new board: flashed as usual
+  })
+  expect(errors).toEqual([])
+})

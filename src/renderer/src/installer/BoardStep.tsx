@@ -97,7 +97,8 @@ export function BoardStep({
         <button type="button" onClick={() => void detect()} disabled={!port || detecting}>
           {detecting ? 'Talking to the board…' : 'Detect chip'}
         </button>
-        {!chip && !detectError && (
+        {!port && <span className="hint">Choose the board’s port above first.</span>}
+        {port && !chip && !detectError && (
           <span className="hint">Optional: reads the chip, MAC and flash size first.</span>
         )}
       </div>

@@ -128,7 +128,8 @@ export function FirmwareStep({
           <span>
             <strong>Keep the MicroPython already on the board</strong>
             <span className="hint">
-              Only copies our firmware and your settings: fastest for a board set up before.
+              Only copies our firmware and your settings: fastest for a board set up before. No
+              download mode needed; the device id still comes from the board’s MAC.
             </span>
           </span>
         </label>

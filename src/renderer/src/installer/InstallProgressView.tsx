@@ -3,10 +3,11 @@ import { describeError } from '../lib/describe-error'
 import { StageList } from './StageList'
 import type { InstallRun } from './use-install'
 
+/** Binary units, as the stage messages count bytes (KiB). */
 function rate(bytesPerSecond: number): string {
   return bytesPerSecond >= 1024 * 1024
-    ? `${(bytesPerSecond / 1048576).toFixed(1)} MB/s`
-    : `${Math.round(bytesPerSecond / 1024)} KB/s`
+    ? `${(bytesPerSecond / 1048576).toFixed(1)} MiB/s`
+    : `${Math.round(bytesPerSecond / 1024)} KiB/s`
 }
 
 /**
@@ -45,11 +46,14 @@ export function InstallProgressView({
         <progress max={100} value={percent} aria-label="Overall progress" />
         <span className="install-progress__percent">{percent} %</span>
       </div>
-      <p className="install-progress__message" role="status">
-        {p?.message ?? 'Starting…'}
-        {!done && !failed && p && p.bytesPerSecond > 0 && ` · ${rate(p.bytesPerSecond)}`}
-        {!done && !failed && p?.etaSeconds != null && ` · about ${Math.ceil(p.etaSeconds)} s left`}
-      </p>
+      {/* Once it ended, the outcome below says it: the last message is not repeated. */}
+      {!done && !failed && (
+        <p className="install-progress__message" role="status">
+          {p?.message ?? 'Starting…'}
+          {p && p.bytesPerSecond > 0 && ` · ${rate(p.bytesPerSecond)}`}
+          {p?.etaSeconds != null && ` · about ${Math.ceil(p.etaSeconds)} s left`}
+        </p>
+      )}
       <StageList run={run} />
       {failed && (
         <div className="install-error" role="alert">

@@ -1,10 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import type {
-  ChipInfo,
-  InstallFirmware,
-  InstallRequest,
-  PortInfo,
-} from '@shared/contract/installer'
+import type { ChipInfo, InstallFirmware, PortInfo } from '@shared/contract/installer'
 import { BoardStep } from './BoardStep'
 import { FirmwareStep } from './FirmwareStep'
 import { toRequest } from './install-form'
@@ -19,7 +14,6 @@ export function InstallWizard() {
   const [step, setStep] = useState<WizardStep>('board')
   const [form, update, reset] = useInstallForm()
   const { run, start, cancel } = useInstall()
-  const lastRequest = useRef<InstallRequest | undefined>(undefined)
   const running =
     run !== undefined &&
     run.result === undefined &&
@@ -33,6 +27,23 @@ export function InstallWizard() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [run?.port])
 
+  // Once an install copied files over the REPL, MicroPython runs on that board: installing
+  // it again (a fixed Wi-Fi password, a retry) needs no flashing and keeps its id.
+  // Once per run: "Install another board" on the same port must not inherit it.
+  const marked = useRef(false)
+  const runPort = run?.port
+  const pastFlashing = run?.seen.includes('upload') ?? false
+  const installedId = run?.result?.deviceId ?? run?.progress?.deviceId
+  useEffect(() => {
+    if (!runPort || !pastFlashing || marked.current) return
+    marked.current = true
+    update({ micropythonOn: runPort, reflash: false })
+  }, [runPort, pastFlashing, update])
+  // The id comes with the progress (after the MAC was read, when MicroPython was kept).
+  useEffect(() => {
+    if (marked.current && installedId) update({ knownDeviceId: installedId })
+  }, [installedId, update])
+
   const onPort = useCallback((port: PortInfo) => update({ port }), [update])
   const onChip = useCallback((chip: ChipInfo | undefined) => update({ chip }), [update])
   const onFirmware = useCallback(
@@ -40,11 +51,12 @@ export function InstallWizard() {
       update({ firmware, firmwareLabel }),
     [update],
   )
+  const canInstall =
+    form.port !== undefined && (form.firmware !== undefined || !!form.micropythonOn)
   const install = (): void => {
-    const request = toRequest(form)
-    lastRequest.current = request
+    marked.current = false
     setStep('install')
-    start(request)
+    start(toRequest(form))
   }
 
   return (
@@ -82,9 +94,7 @@ export function InstallWizard() {
         <InstallProgressView
           run={run}
           onCancel={cancel}
-          onRetry={
-            lastRequest.current ? () => start(lastRequest.current as InstallRequest) : undefined
-          }
+          onRetry={canInstall ? install : undefined}
           onEdit={() => setStep('settings')}
           onAnother={() => {
             reset()

@@ -55,11 +55,17 @@ export function LocalFirmwarePicker({
         </progress>
       )}
       <ErrorBanner error={error} />
-      {checked && (
+      {checked && chip && (
         <p className="note-ok" role="status">
           ✓ {checked.name}: image for {checked.image.chip ?? 'an unknown chip'},{' '}
-          {Math.round(checked.image.size / 1024)} KB
-          {chip ? `, fits this ${chip.chip}` : ''}.
+          {Math.round(checked.image.size / 1024)} KiB, fits this {chip.chip}.
+        </p>
+      )}
+      {checked && !chip && (
+        <p className="hint" role="status">
+          {checked.name}: image for {checked.image.chip ?? 'an unknown chip'},{' '}
+          {Math.round(checked.image.size / 1024)} KiB. The chip was not detected yet: the installer
+          checks the image against it before anything is erased.
         </p>
       )}
     </div>

@@ -1,5 +1,10 @@
 import { useState } from 'react'
-import { settingsProblems, type InstallForm } from './install-form'
+import {
+  defaultDeviceId,
+  keepsMicroPython,
+  settingsProblems,
+  type InstallForm,
+} from './install-form'
 import { Field } from './Field'
 
 /** Step 3: what the board should know: its name, your Wi-Fi, the broker, the sensor. */
@@ -24,13 +29,31 @@ export function SettingsStep({
     'aria-describedby': `f-${key}-msg`,
     onChange: (e: { target: { value: string } }) => onChange({ [key]: e.target.value }),
   })
-  const macId = form.chip
-    ? `esp32-${form.chip.mac.replace(/:/g, '').slice(-6)}`
-    : 'esp32- + the last 6 digits of the MAC'
+  const knownId = defaultDeviceId(form)
+  const macId = knownId ?? 'esp32- + the last 6 digits of the board’s MAC'
+  const keep = keepsMicroPython(form)
+  const onBoard = form.port !== undefined && form.micropythonOn === form.port.path
 
   return (
     <section className="card wizard-step" aria-labelledby="settings-title">
       <h2 id="settings-title">3. Settings for the board</h2>
+      {onBoard && (
+        <div className="reinstall-note" role="note">
+          <p>
+            {keep
+              ? 'MicroPython is already on this board (the last install got that far): Install only copies our firmware and these settings. No download mode needed.'
+              : 'MicroPython will be flashed again: the board must be in download mode.'}
+          </p>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={form.reflash}
+              onChange={(e) => onChange({ reflash: e.target.checked })}
+            />
+            Flash MicroPython again first
+          </label>
+        </div>
+      )}
       <form
         className="settings-form"
         noValidate
@@ -49,7 +72,11 @@ export function SettingsStep({
             id="f-deviceId"
             label="Device id"
             problem={problems.deviceId}
-            hint={`Optional. Default: ${macId}`}
+            hint={
+              knownId
+                ? `Optional. Default: ${knownId}`
+                : `Optional. Default: ${macId}, read from the board during the install`
+            }
           >
             <input {...text('deviceId')} placeholder={macId} />
           </Field>

@@ -26,6 +26,15 @@ export interface InstallForm {
   sensorType: 'DHT22' | 'DHT11'
   pin: string
   intervalS: string
+  /**
+   * The port whose board runs MicroPython because an install got past flashing there: the
+   * next install on it only copies the firmware and settings (no bootloader needed).
+   */
+  micropythonOn?: string
+  /** The id that install gave the board (from its MAC), reused when installing it again. */
+  knownDeviceId?: string
+  /** Flash MicroPython again although it is on the board. */
+  reflash: boolean
 }
 
 export const EMPTY_FORM: InstallForm = {
@@ -43,6 +52,7 @@ export const EMPTY_FORM: InstallForm = {
   sensorType: 'DHT22',
   pin: '4',
   intervalS: '10',
+  reflash: false,
 }
 
 /** The fields worth remembering for the next board: never a password. */
@@ -57,6 +67,25 @@ export const REMEMBERED: readonly (keyof InstallForm)[] = [
   'pin',
   'intervalS',
 ]
+
+/** "esp32-" + the last 6 hex digits of the MAC, as the installer names a board by default. */
+export function macDeviceId(mac: string): string {
+  return `esp32-${mac
+    .replace(/[^0-9a-f]/gi, '')
+    .slice(-6)
+    .toLowerCase()}`
+}
+
+/** Whether the next install on the chosen port keeps the MicroPython already there. */
+export function keepsMicroPython(f: InstallForm): boolean {
+  return f.port !== undefined && f.micropythonOn === f.port.path && !f.reflash
+}
+
+/** The id the board gets when the field is left empty, or undefined when its MAC is not known yet. */
+export function defaultDeviceId(f: InstallForm): string | undefined {
+  if (keepsMicroPython(f) && f.knownDeviceId) return f.knownDeviceId
+  return f.chip ? macDeviceId(f.chip.mac) : undefined
+}
 
 /** Problems with the settings, in words, keyed by field; empty when ready to install. */
 export function settingsProblems(f: InstallForm): Partial<Record<keyof InstallForm, string>> {
@@ -87,13 +116,21 @@ export function settingsProblems(f: InstallForm): Partial<Record<keyof InstallFo
   return p
 }
 
+/**
+ * The install request. On a board known to run MicroPython the image is kept (no flashing,
+ * no download mode) and the board keeps the id it was given; the core reads the MAC itself
+ * when no id is known.
+ */
 export function toRequest(f: InstallForm): InstallRequest {
-  if (!f.port || !f.firmware) throw new Error('port and firmware are chosen before the settings')
+  const keep = keepsMicroPython(f)
+  const firmware: InstallFirmware | undefined = keep ? { keep: true } : f.firmware
+  if (!f.port || !firmware) throw new Error('port and firmware are chosen before the settings')
+  const id = f.deviceId || (keep ? f.knownDeviceId : undefined)
   return {
     port: f.port.path,
-    firmware: f.firmware,
-    eraseAll: 'keep' in f.firmware ? false : f.eraseAll,
-    device: { name: f.name.trim(), ...(f.deviceId ? { id: f.deviceId } : {}) },
+    firmware,
+    eraseAll: 'keep' in firmware ? false : f.eraseAll,
+    device: { name: f.name.trim(), ...(id ? { id } : {}) },
     wifi: { ssid: f.ssid, password: f.wifiPassword },
     broker:
       f.broker === 'embedded'

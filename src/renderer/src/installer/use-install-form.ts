@@ -19,14 +19,35 @@ function remembered(): Partial<InstallForm> {
 }
 
 /**
+ * This page's answers, kept while the person visits other screens: the port, the detected
+ * chip, and the passwords too (in memory only, never on disk), so a fleet of boards is
+ * installed without typing the Wi-Fi password again.
+ */
+let session: InstallForm | undefined
+
+/** What "Install another board" keeps: everything but what belongs to the board just done. */
+function forAnotherBoard(old: InstallForm): InstallForm {
+  return {
+    ...EMPTY_FORM,
+    ...remembered(),
+    ...(old.port ? { port: old.port } : {}),
+    ...(old.firmware ? { firmware: old.firmware, firmwareLabel: old.firmwareLabel } : {}),
+    eraseAll: old.eraseAll,
+    wifiPassword: old.wifiPassword,
+    password: old.password,
+  }
+}
+
+/**
  * The wizard's answers. Non-secret ones (Wi-Fi name, broker, sensor pin…) are remembered
  * for the next board; passwords are kept in memory only.
  */
 export function useInstallForm(): [InstallForm, (patch: Partial<InstallForm>) => void, () => void] {
-  const [form, setForm] = useState<InstallForm>(() => ({ ...EMPTY_FORM, ...remembered() }))
+  const [form, setForm] = useState<InstallForm>(() => session ?? { ...EMPTY_FORM, ...remembered() })
   const update = useCallback((patch: Partial<InstallForm>) => {
     setForm((old) => {
       const next = { ...old, ...patch }
+      session = next
       try {
         localStorage.setItem(
           KEY,
@@ -38,6 +59,13 @@ export function useInstallForm(): [InstallForm, (patch: Partial<InstallForm>) =>
       return next
     })
   }, [])
-  const reset = useCallback(() => setForm({ ...EMPTY_FORM, ...remembered() }), [])
+  const reset = useCallback(
+    () =>
+      setForm((old) => {
+        session = forAnotherBoard(old)
+        return session
+      }),
+    [],
+  )
   return [form, update, reset]
 }
