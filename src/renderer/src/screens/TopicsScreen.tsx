@@ -1,4 +1,5 @@
-import { useCallback, useDeferredValue, useMemo, useState } from 'react'
+import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react'
+import { useApi } from '../api/api-context'
 import { EmptyState } from '../components/EmptyState'
 import { ErrorBanner } from '../components/ErrorBanner'
 import { ScreenHeader } from '../components/ScreenHeader'
@@ -9,10 +10,46 @@ import { buildTopicTree } from '../topics/topic-tree'
 import { useTopics } from '../topics/use-topics'
 
 const count = new Intl.NumberFormat()
+/** How often the explorer's cap and forgotten count are re-read while the screen is open. */
+const CAP_EVERY_MS = 5000
+
+/** "1,234 topics", or once the explorer's cap was hit, that it is incomplete and by how much. */
+export function topicCountText(
+  shown: number,
+  limits: { cap: number; evicted: number } | undefined,
+): string {
+  const topics = `${count.format(shown)} ${shown === 1 ? 'topic' : 'topics'}`
+  if (!limits || limits.evicted === 0) return topics
+  const older = limits.evicted === 1 ? 'older one' : 'older ones'
+  return `${topics} shown; ${count.format(limits.evicted)} ${older} forgotten`
+}
+
+/** `topics.list`'s cap and how many topics were forgotten past it (not in the live events). */
+function useTopicLimits(): { cap: number; evicted: number } | undefined {
+  const api = useApi()
+  const [limits, setLimits] = useState<{ cap: number; evicted: number }>()
+  useEffect(() => {
+    let current = true
+    const read = (): void => {
+      api.call('topics.list', { limit: 1 }).then(
+        ({ cap, evicted }) => current && setLimits({ cap, evicted }),
+        () => {}, // the list's own error shows in the banner
+      )
+    }
+    read()
+    const timer = setInterval(read, CAP_EVERY_MS)
+    return () => {
+      current = false
+      clearInterval(timer)
+    }
+  }, [api])
+  return limits
+}
 
 /** Live topic tree with counts, the last payload of the chosen topic, and a publish form. */
 export function TopicsScreen() {
   const snapshot = useTopics()
+  const limits = useTopicLimits()
   const [filter, setFilter] = useState('')
   const deferredFilter = useDeferredValue(filter)
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set())
@@ -43,8 +80,16 @@ export function TopicsScreen() {
         title="Topics"
         subtitle="Every MQTT topic seen on the broker, live."
         actions={
-          <span className="muted-inline" aria-live="polite">
-            {count.format(topics.size)} topics
+          <span
+            className="muted-inline"
+            aria-live="polite"
+            title={
+              limits && limits.evicted > 0
+                ? `The explorer keeps the ${count.format(limits.cap)} most recently updated topics.`
+                : undefined
+            }
+          >
+            {topicCountText(topics.size, limits)}
           </span>
         }
       />
