@@ -159,6 +159,11 @@ export const installerMethods = {
     z.array(InstallProgress),
     'Installs running now, with their latest progress (for a UI that reconnects).',
   ),
+  'installer.brokerAddress': method(
+    NoParams,
+    z.object({ host: z.string(), port: z.number().int() }).nullable(),
+    'The built-in broker as the installer tells boards to reach it (IOTCC_ADVERTISED_HOST when set, else the bound or first LAN address); null when it is not running or this computer has no address.',
+  ),
 }
 
 export const installerEvents = {

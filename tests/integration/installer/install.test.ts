@@ -46,6 +46,13 @@ describe('installer.run on a board in download mode', () => {
     expect(result.durationsMs.download).toBeUndefined()
   })
 
+  it('tells the UI the broker address it writes onto boards (IOTCC_ADVERTISED_HOST, here 127.0.0.1)', async () => {
+    expect(await rig.call('installer.brokerAddress', {})).toEqual({
+      host: '127.0.0.1',
+      port: rig.core.mqtt.broker!.tcpPort,
+    })
+  })
+
   it('wrote the image byte for byte at the chip’s bootloader offset', () => {
     expect(rig.board.flash.read(0x1000, image.length).equals(Buffer.from(image))).toBe(true)
     expect(rig.board.flash.read(0, 0x1000).every((b) => b === 0xff)).toBe(true)

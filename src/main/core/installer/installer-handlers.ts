@@ -9,5 +9,6 @@ export function installerHandlers(
     'installer.run': (request) => installer.run(request),
     'installer.cancel': ({ port }) => ({ cancelled: installer.cancel(port) }),
     'installer.active': () => installer.active(),
+    'installer.brokerAddress': () => installer.brokerAddress(),
   }
 }

@@ -177,6 +177,15 @@ export class InstallerService extends EventEmitter<InstallerServiceEvents> {
     return true
   }
 
+  /** The built-in broker's address as written onto boards; null when boards could not reach it. */
+  brokerAddress(): { host: string; port: number } | null {
+    try {
+      return this.options.broker.endpoint()
+    } catch {
+      return null // no LAN address: the installer itself says so when it runs
+    }
+  }
+
   /** Latest progress of every running install. */
   active(): InstallProgress[] {
     return [...this.running.values()].flatMap((job) => (job.meter.latest ? [job.meter.latest] : []))

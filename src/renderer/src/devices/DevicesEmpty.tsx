@@ -1,3 +1,5 @@
+import { useEffect, useState } from 'react'
+import { useApi } from '../api/api-context'
 import { hrefFor } from '../app/routes'
 import { deviceAddress, useBrokerStatus } from '../broker/use-broker-status'
 import { IssueCredentialForm } from '../broker/IssueCredentialForm'
@@ -6,8 +8,22 @@ import { EmptyState } from '../components/EmptyState'
 
 /** No devices yet: flash a new board, or point an existing sensor at this app's broker. */
 export function DevicesEmpty() {
+  const api = useApi()
   const { status } = useBrokerStatus()
-  const address = status ? deviceAddress(status) : null
+  // The address the installer writes onto boards: IOTCC_ADVERTISED_HOST wins over a LAN guess.
+  const [advertised, setAdvertised] = useState<{ host: string; port: number } | null>()
+  useEffect(() => {
+    let current = true
+    api.call('installer.brokerAddress', {}).then(
+      (next) => current && setAdvertised(next),
+      () => current && setAdvertised(null),
+    )
+    return () => {
+      current = false
+    }
+  }, [api, status?.listeners])
+  const lan = status ? deviceAddress(status) : null
+  const address = lan && advertised ? { ...lan, host: advertised.host } : lan
   return (
     <EmptyState title="No devices yet" icon="▦">
       <p>
