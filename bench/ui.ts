@@ -132,7 +132,9 @@ async function run(options: BenchOptions): Promise<BenchLine[]> {
     }
     const openApp = async (count: number): Promise<void> => {
       await page.goto(webUrl.href)
-      const shown = page.locator('.toolbar__count', { hasText: new RegExp(`^${count} devices$`) })
+      // The toolbar formats the count for the page's locale (Chromium's default: en-US).
+      const text = `${count.toLocaleString('en-US')} devices`
+      const shown = page.locator('.toolbar__count', { hasText: new RegExp(`^${text}$`) })
       await shown.waitFor({ timeout: 180_000 })
     }
 

@@ -52,7 +52,7 @@ export function DataPathCard() {
                 <span className="stat__of"> / {count.format(stats.backlog.highWater)}</span>
               </span>
               <BacklogBar queued={stats.backlog.queued} highWater={stats.backlog.highWater} />
-              <span className="stat__label">Waiting to be stored / high water</span>
+              <span className="stat__label">Queued / high water</span>
             </div>
             <div className="stat">
               <span className="stat__value" data-testid="ingest-lag">

@@ -3,6 +3,8 @@ import { SORTS, type SortKey } from './device-view'
 
 export type ViewMode = 'grid' | 'table'
 
+const count = new Intl.NumberFormat()
+
 export interface DeviceToolbarProps {
   query: string
   onQuery: (query: string) => void
@@ -47,7 +49,9 @@ export function DeviceToolbar(props: DeviceToolbarProps) {
         Group by location
       </label>
       <span className="toolbar__count muted-inline" aria-live="polite">
-        {shown === total ? `${total} device${total === 1 ? '' : 's'}` : `${shown} of ${total}`}
+        {shown === total
+          ? `${count.format(total)} device${total === 1 ? '' : 's'}`
+          : `${count.format(shown)} of ${count.format(total)}`}
       </span>
       <Segmented
         label="View"
