@@ -103,7 +103,10 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
           grid: { color: withAlpha(colors.grid, 0.6) },
           border: { color: colors.grid },
           afterBuildTicks: (scale) => {
-            scale.ticks = timeTicks(from, to).map((value) => ({ value }))
+            // One label per ~90 px: chart.js's own skipping left "06:46 PM06:48 PM" overlapping
+            // in half-width live charts.
+            const fit = Math.max(2, Math.min(8, Math.floor(scale.width / 90)))
+            scale.ticks = timeTicks(from, to, fit).map((value) => ({ value }))
           },
           ticks: {
             color: colors.muted,
