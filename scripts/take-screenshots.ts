@@ -173,7 +173,12 @@ try {
 
     await nav(page, 'Broker')
     await page.getByTestId('broker-clients').waitFor()
-    await shoot(page, 'broker', theme, 1000)
+    // The Data path card fills in from the first ingest.stats event (about a second).
+    await page.getByTestId('ingest-rate').waitFor()
+    await shoot(page, 'broker', theme, 1320)
+    await page
+      .getByRole('region', { name: 'Data path' })
+      .screenshot({ path: `${OUT}/data-path-${theme}.png` })
 
     await nav(page, 'Topics')
     const tree = page.getByRole('tree', { name: 'Topics' })
