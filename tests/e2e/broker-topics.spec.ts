@@ -49,8 +49,9 @@ test('the broker screen shows the live broker, issues and revokes device logins,
   const row = page.getByRole('row', { name: /e2e-garage/ })
   await expect(row).toBeVisible()
 
-  // The login works on the broker, within the device's own topics.
+  // The login works on the broker, within the device's own topics, with its own client id.
   const client = await mqtt.connectAsync(app.brokerUrl!, {
+    clientId: 'e2e-garage',
     username: (await issued.getByLabel('User name', { exact: true }).textContent()) ?? '',
     password: password ?? '',
     reconnectPeriod: 0,
