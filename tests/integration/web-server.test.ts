@@ -267,4 +267,20 @@ describe('web mode limits: one client message never takes the server down', () =
     rpc.close()
     await gated.close()
   })
+
+  it('sends the events a call emitted before its reply, not after', async () => {
+    const socket = await RpcSocket.open(`${wsBase}?token=${TOKEN}`)
+    const order: string[] = []
+    socket.ws.on('message', (data) => {
+      const frame = JSON.parse(data.toString()) as unknown
+      for (const m of Array.isArray(frame) ? frame : [frame]) {
+        const message = m as { method?: string; id?: number }
+        if (message.method === 'settings.changed') order.push('event')
+        else if (message.id !== undefined) order.push('reply')
+      }
+    })
+    await socket.call('settings.update', { ui: { theme: 'light' } })
+    expect(order).toEqual(['event', 'reply'])
+    socket.close()
+  })
 })

@@ -163,6 +163,8 @@ export class WebServer {
     }
     const send = (reply: string): void => {
       if (ws.readyState !== ws.OPEN) return
+      // Events emitted before this reply (e.g. a method's last progress event) go first.
+      if (this.outbox.length > 0) this.sendOutbox()
       ws.send(reply, () => flowControl())
     }
     ws.on('message', (data, isBinary) => {
