@@ -49,14 +49,19 @@ export async function connectServer(serverUrl: string): Promise<CliApi> {
   let nextId = 1
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
   const listeners = new Map<string, Set<(payload: never) => void>>()
+  type Message = {
+    id?: number
+    method?: string
+    params?: unknown
+    result?: unknown
+    error?: { message: string; data?: ApiErrorShape }
+  }
   ws.on('message', (data) => {
-    const message = JSON.parse(data.toString()) as {
-      id?: number
-      method?: string
-      params?: unknown
-      result?: unknown
-      error?: { message: string; data?: ApiErrorShape }
-    }
+    const parsed = JSON.parse(data.toString()) as Message | Message[]
+    // Events emitted together arrive as one JSON-RPC batch (an array of notifications).
+    for (const message of Array.isArray(parsed) ? parsed : [parsed]) handle(message)
+  })
+  const handle = (message: Message): void => {
     if (typeof message.method === 'string') {
       for (const listener of listeners.get(message.method) ?? []) listener(message.params as never)
       return
@@ -68,7 +73,7 @@ export async function connectServer(serverUrl: string): Promise<CliApi> {
       const code = ErrorCode.safeParse(message.error.data?.code)
       waiter.reject(new ApiError(code.success ? code.data : 'INTERNAL', message.error.message))
     } else waiter.resolve(message.result)
-  })
+  }
   ws.on('close', () => {
     for (const waiter of pending.values())
       waiter.reject(new ApiError('UNAVAILABLE', 'The server closed the connection.'))
