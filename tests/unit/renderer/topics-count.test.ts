@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { topicCountText } from '../../../src/renderer/src/screens/TopicsScreen'
+import { topicCountText } from '../../../src/renderer/src/topics/topic-count'
 
 describe('the Topics screen’s count', () => {
   it('is the number of topics while nothing was forgotten', () => {

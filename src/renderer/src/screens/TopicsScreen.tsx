@@ -6,23 +6,13 @@ import { ScreenHeader } from '../components/ScreenHeader'
 import { PublishForm } from '../topics/PublishForm'
 import { TopicDetails } from '../topics/TopicDetails'
 import { TopicTree } from '../topics/TopicTree'
+import { topicCountText } from '../topics/topic-count'
 import { buildTopicTree } from '../topics/topic-tree'
 import { useTopics } from '../topics/use-topics'
 
 const count = new Intl.NumberFormat()
 /** How often the explorer's cap and forgotten count are re-read while the screen is open. */
 const CAP_EVERY_MS = 5000
-
-/** "1,234 topics", or once the explorer's cap was hit, that it is incomplete and by how much. */
-export function topicCountText(
-  shown: number,
-  limits: { cap: number; evicted: number } | undefined,
-): string {
-  const topics = `${count.format(shown)} ${shown === 1 ? 'topic' : 'topics'}`
-  if (!limits || limits.evicted === 0) return topics
-  const older = limits.evicted === 1 ? 'older one' : 'older ones'
-  return `${topics} shown; ${count.format(limits.evicted)} ${older} forgotten`
-}
 
 /** `topics.list`'s cap and how many topics were forgotten past it (not in the live events). */
 function useTopicLimits(): { cap: number; evicted: number } | undefined {
