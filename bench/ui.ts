@@ -132,9 +132,9 @@ async function run(options: BenchOptions): Promise<BenchLine[]> {
     }
     const openApp = async (count: number): Promise<void> => {
       await page.goto(webUrl.href)
-      // The toolbar formats the count for the page's locale (Chromium's default: en-US).
-      const text = `${count.toLocaleString('en-US')} devices`
-      const shown = page.locator('.toolbar__count', { hasText: new RegExp(`^${text}$`) })
+      // "5,000 devices" (en-US, Chromium's default); builds before abc10a9 print "5000".
+      const digits = String(count).replace(/\B(?=(\d{3})+$)/g, ',?')
+      const shown = page.locator('.toolbar__count', { hasText: new RegExp(`^${digits} devices$`) })
       await shown.waitFor({ timeout: 180_000 })
     }
 
