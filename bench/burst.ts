@@ -48,7 +48,7 @@ async function runOnce(target: Target, messages: number): Promise<Run> {
     const rssBeforeMb = (target.sampler.last?.rssBytes ?? 0) / MB
     const t0 = performance.now()
     const sent = await load.burst(messages)
-    const done = await waitForCount(target, before + sent.sent, { stallMs: 15_000 })
+    const done = await waitForCount(target, before + sent.sent, { stallMs: 60_000 })
     const stored = done.count - before
     const run: Run = {
       // Until the last message was stored (or, if some never were, until the last one that was).

@@ -59,7 +59,7 @@ async function soak(target: Target, messages: number, log: (m: string) => void):
       clearInterval(progress)
     }
     const lastSent = performance.now()
-    const done = await waitForCount(target, before + sent.sent, { stallMs: 15_000 })
+    const done = await waitForCount(target, before + sent.sent, { stallMs: 60_000 })
     const endMb = (target.sampler.last?.rssBytes ?? NaN) / MB
     return {
       warmMb,

@@ -83,3 +83,28 @@ export class AppRpc {
     })
   }
 }
+
+/** A WebSocket that only receives the app's events, as an open browser tab does. */
+export interface EventWatcher {
+  /** Frames and bytes received so far. */
+  frames: number
+  bytes: number
+  close(): void
+}
+
+/**
+ * Opens /rpc and reads (and drops) every event the app broadcasts: the cost a person with the
+ * UI open adds, without a browser. The UI also calls methods; this adds only the events.
+ */
+export function watchEvents(url: string): Promise<EventWatcher> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url)
+    const watcher: EventWatcher = { frames: 0, bytes: 0, close: () => ws.close() }
+    ws.on('message', (data: WebSocket.RawData) => {
+      watcher.frames++
+      watcher.bytes += (data as Buffer).length
+    })
+    ws.once('open', () => resolve(watcher))
+    ws.once('error', reject)
+  })
+}
