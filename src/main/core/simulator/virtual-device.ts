@@ -35,6 +35,8 @@ export class VirtualDevice {
   private client?: MqttClient
   private timer?: Timer
   private seq = 0
+  /** When the next telemetry is due (clock ms). */
+  private nextAt = 0
   private rateHz: number
   private readonly climate: ClimateWalk
   private stopped = false
@@ -80,7 +82,7 @@ export class VirtualDevice {
     await this.announce()
     // Like the firmware after a reconnect: birth, info and the command subscription again.
     client.on('connect', () => void this.announce())
-    this.schedule(this.options.firstReportMs)
+    this.schedule(this.options.firstReportMs ?? 1000 / this.rateHz)
   }
 
   /** Clean shutdown: the will is not sent on DISCONNECT, so say offline ourselves (mqtt_link.close). */
@@ -140,13 +142,21 @@ export class VirtualDevice {
     ]).catch((error: unknown) => this.options.logger.debug('announce failed', { id, error }))
   }
 
-  private schedule(delayMs = 1000 / this.rateHz): void {
+  /**
+   * Reports at a fixed rate (each due one period after the last was due, not after its PUBACK,
+   * so a fleet's total stays at devices × rate), one publish in flight at a time: after a slow
+   * one it reports at once, then keeps the period, never a burst of catch-up messages.
+   */
+  private schedule(delayMs?: number): void {
     if (this.stopped) return
+    const now = this.options.clock.now()
+    this.nextAt =
+      delayMs !== undefined ? now + delayMs : Math.max(this.nextAt + 1000 / this.rateHz, now)
     this.timer = this.options.clock.setTimeout(() => {
       void this.report()
         .catch(() => undefined)
         .finally(() => this.schedule())
-    }, delayMs)
+    }, this.nextAt - now)
   }
 
   private clearTimer(): void {
@@ -177,7 +187,7 @@ export class VirtualDevice {
           return { ok: false, extra: { error: 'nothing to set' } }
         this.rateHz = 1 / interval
         this.clearTimer()
-        this.schedule()
+        this.schedule(interval * 1000)
         return { ok: true, extra: { applied: { interval_s: interval } } }
       }
       case 'identify':
