@@ -75,7 +75,11 @@ async function search(target: Target, rates: number[], stepMs: number): Promise<
         setTimeout(() => void backlogQueued(target).then(resolve), stepMs / 2),
       )
       const sent = await load.paced({ rate, durationMs: stepMs })
-      const after = await target.count()
+      // An app stopped at the RSS limit (or crashed) cannot be counted: the search ends there.
+      const after = await target.count().catch((error: unknown) => {
+        if (target.failure()) return before
+        throw error
+      })
       const cpu1 = cpuMsOf(target.cpuPids)
       const end = await backlogQueued(target)
       const midQueued = await mid
