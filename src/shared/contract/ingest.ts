@@ -67,8 +67,12 @@ export const IngestStats = z.object({
     pauses: z.number().int(),
   }),
   /**
-   * How late data is, in ms: the age (now − receivedAt) of messages when they were stored,
-   * the largest over the last second; 0 when idle. The UI warns when it exceeds a few seconds.
+   * How late data is, in ms, over the last second: for messages that carry a device
+   * timestamp, arrival − device time beyond that device's usual clock offset, the median over
+   * the devices heard (so one board replaying its offline spool does not count as the app
+   * being late); 0 when idle or when no device sends timestamps (then `backlog.paused` is
+   * the sign of overload). Messages are stored as they arrive, so the delay is upstream: in
+   * socket buffers while the app is saturated. The UI warns when it exceeds a few seconds.
    */
   lagMs: z.number(),
   /** Stored readings per second over the last second. */
