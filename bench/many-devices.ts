@@ -28,7 +28,7 @@ interface Run {
   medianAgeEndMs: number
   /** Largest lag seen while running, by the same measure. */
   lagMaxMs: number
-  /** ingest.stats lagMs (receive → store) at the end, when the app reports it. */
+  /** ingest.stats lagMs at the end (the app's own view: arrival − device time), when it reports it. */
   statsLagMs: number | null
   /** Messages stored ÷ sent over the run, when ingest.stats counts them. */
   storedRatio: number | null
