@@ -12,13 +12,15 @@ import { ExportService } from '../core/export/export-service'
 import { ReadonlyReadings, readDeviceNames } from '../core/export/readonly-sources'
 import { defaultDataDir } from '../server/serve-options'
 
-export const EXPORT_USAGE = `Usage: npm run cli -- export [options]
+export const EXPORT_USAGE = `Usage: npm run -s cli -- export [options]   (-s: npm prints nothing of its own)
 
   --format csv|json   output format (default csv)
   --devices A,B       device ids (default: all devices)
   --metrics M,N       metrics (default temperature,humidity)
-  --from TIME         start, ISO-8601 or epoch ms (default: 24 hours ago)
-  --to TIME           end, exclusive (default: now)
+  --from TIME         start: epoch ms, or ISO-8601 in UTC unless it gives an offset
+                      (2026-12-02T17:40 is UTC; 2026-12-02T17:40+01:00 is not)
+                      (default: 24 hours ago)
+  --to TIME           end, exclusive, same forms (default: now)
   --out FILE          write to FILE instead of stdout
   --bom               start CSV with a UTF-8 byte order mark (Excel)
   --data-dir DIR      data folder (default: the app's)
@@ -32,9 +34,20 @@ export interface CliIo {
   now?: () => number
 }
 
-function parseTime(value: string | undefined, fallback: number, flag: string): number {
+/** A date and time with no zone designator (`2026-12-02T17:40`, `2026-12-02 17:40:00.5`). */
+const ZONELESS = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/
+
+/**
+ * `--from`/`--to`: epoch ms, or ISO-8601 read as UTC unless it names an offset (`Z`,
+ * `+01:00`). JavaScript would read a zoneless date-time as local time, so the same command
+ * gave other rows on a machine in another time zone; exports are in UTC, and so are these.
+ */
+export function parseTime(value: string | undefined, fallback: number, flag: string): number {
   if (value === undefined) return fallback
-  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value)
+  const zoneless = ZONELESS.exec(value.trim())
+  const ms = /^\d+$/.test(value)
+    ? Number(value)
+    : Date.parse(zoneless ? `${zoneless[1]}T${zoneless[2]}Z` : value)
   if (!Number.isFinite(ms))
     throw new Error(`${flag}: "${value}" is not an ISO-8601 time or epoch ms.`)
   return ms

@@ -103,8 +103,20 @@ export function EmbeddedBrokerCard({ status }: { status: BrokerStatus }) {
               ? 'Local tools on this computer (127.0.0.1) may connect without a password.'
               : 'Every client needs a user name and password.'}
           </p>
+          <p className="hint" data-testid="broker-limits">
+            Topics may have up to {status.limits.maxTopicLevels} levels and packets up to{' '}
+            {kib(status.limits.maxPacketBytes)} ({kib(status.limits.maxPacketBytesBeforeAuth)}{' '}
+            before logging in); a client that sends more is disconnected. The packet limit is a
+            setting (Settings → Broker and data).
+          </p>
         </div>
       </div>
     </section>
   )
+}
+
+/** 262144 → "256 KiB", 1048576 → "1 MiB". */
+function kib(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`
+  return `${Math.round(bytes / 1024).toLocaleString('en-US')} KiB`
 }

@@ -8,6 +8,8 @@ interface Draft {
   bindHost: string
   wsPort: string
   allowAnonymousLoopback: boolean
+  /** In KiB (the setting is bytes). */
+  maxPacketKiB: string
   retentionDays: string
   minuteRetentionDays: string
   hourRetentionDays: string
@@ -21,6 +23,7 @@ function toDraft(s: Settings): Draft {
     bindHost: s.broker.bindHost,
     wsPort: s.broker.wsPort === null ? '' : String(s.broker.wsPort),
     allowAnonymousLoopback: s.broker.allowAnonymousLoopback,
+    maxPacketKiB: String(s.broker.maxPacketBytes / 1024),
     retentionDays: String(s.storage.retentionDays),
     minuteRetentionDays: String(s.storage.minuteRetentionDays),
     hourRetentionDays: String(s.storage.hourRetentionDays),
@@ -39,6 +42,7 @@ function toPatch(d: Draft): SettingsPatch {
       bindHost: d.bindHost.trim(),
       wsPort: d.wsPort.trim() === '' ? null : int(d.wsPort),
       allowAnonymousLoopback: d.allowAnonymousLoopback,
+      maxPacketBytes: Math.round(int(d.maxPacketKiB) * 1024),
     },
     storage: {
       retentionDays: int(d.retentionDays),
@@ -116,6 +120,21 @@ export function ServiceSettingsCard() {
         />{' '}
         allow mosquitto_sub and friends on this computer without a password
       </label>
+      <label htmlFor="svc-max-packet">Largest MQTT packet</label>
+      <span className="input-suffix">
+        <input
+          id="svc-max-packet"
+          inputMode="numeric"
+          value={draft.maxPacketKiB}
+          onChange={(e) => set({ maxPacketKiB: e.target.value })}
+          aria-describedby="svc-max-packet-help"
+        />
+        <span>KiB</span>
+      </span>
+      <p id="svc-max-packet-help" className="muted form-grid__full">
+        A client sending a bigger packet is disconnected (64 KiB before it has logged in). Telemetry
+        is well under 1 KiB; raise it only for devices that send large payloads.
+      </p>
       <label htmlFor="svc-retention">Keep readings for</label>
       <span className="input-suffix">
         <input
