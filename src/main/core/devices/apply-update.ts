@@ -59,8 +59,13 @@ export function applyUpdate(
       ? record.latest[reading.metric]
       : undefined
     if (current === undefined && Object.keys(record.latest).length >= MAX_LATEST) continue
-    if (current === undefined || readingsTs >= current.ts) {
+    if (current === undefined)
       record.latest[reading.metric] = { value: reading.value, ts: readingsTs }
+    else if (readingsTs >= current.ts) {
+      // In place: one object per metric for the device's life, not one per reading
+      // (at 1 Hz each would outlive a young-generation GC and be promoted as garbage).
+      current.value = reading.value
+      current.ts = readingsTs
     }
   }
 }

@@ -88,7 +88,10 @@ export function toDevice(record: DeviceRecord, now: number, offlineAfterMs: numb
     presence,
     firstSeen: record.firstSeen,
     lastSeen: record.lastSeen,
-    latest: { ...record.latest },
+    // Copies: the record's latest values are updated in place (apply-update).
+    latest: Object.fromEntries(
+      Object.entries(record.latest).map(([metric, latest]) => [metric, { ...latest }]),
+    ),
     info: { ...record.info },
     location: record.location,
     notes: record.notes,
