@@ -161,6 +161,6 @@ describe('export from the real readings database', () => {
     })
     expect(code).toBe(2)
     expect(err).toContain('format')
-    expect(err).toContain('Usage: npm run cli -- export')
+    expect(err).toContain('Usage: npm run -s cli -- export')
   })
 })
