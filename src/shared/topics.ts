@@ -14,8 +14,9 @@ export const SEED_TOPIC = 'home/sensors/temp_hum'
 export const HA_DISCOVERY_PREFIX = 'homeassistant'
 
 /**
- * What the app's own MQTT client subscribes to, on the embedded broker and on every
- * external connection. Decision: `#`, filtered by the parsers. The app must see the
+ * What the app subscribes to on every external connection (from the embedded broker it
+ * receives every message in-process, which amounts to the same). Decision: `#`, filtered
+ * by the parsers. The app must see the
  * seed's topic and arbitrary plain-JSON topics whose names nobody configured, so a
  * narrower list (`iot/+/+`, `tele/+/+`, …) would silently miss devices. `#` does not
  * match `$SYS/…` (MQTT 3.1.1 §4.7.2), so broker statistics never reach the parsers.

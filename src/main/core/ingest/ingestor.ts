@@ -70,16 +70,17 @@ export class Ingestor {
   private readonly meta: MessageMeta = { topic: '', source: '', receivedAt: 0, retained: false }
   private tickTimer: Timer | null = null
   private readonly statsTimer: Timer
+  private readonly highWater: number
   private readonly unsubscribe: (() => void)[] = []
 
   constructor(private readonly options: IngestorOptions) {
     this.context = { prefix: options.prefix(), ha: this.ha }
     this.counters = new IngestCounters(options.clock.now())
-    const highWater = options.highWater ?? 20_000
+    this.highWater = options.highWater ?? 20_000
     this.gate = new BackpressureGate({
       queued: () => options.store.pending,
-      highWater,
-      lowWater: Math.floor(highWater / 2),
+      highWater: this.highWater,
+      lowWater: Math.floor(this.highWater / 2),
     })
     this.unsubscribe.push(
       options.registry.onChange((id) => {
@@ -136,7 +137,7 @@ export class Ingestor {
       shed: this.shed(),
       backlog: {
         queued: this.options.store.pending,
-        highWater: this.options.highWater ?? 20_000,
+        highWater: this.highWater,
         paused: this.gate.paused,
         pauses: this.gate.pauses,
       },

@@ -2,6 +2,7 @@ import type { EventPayload } from '../../../shared/api'
 import { DEFAULT_SESSION_EXPIRY_S } from '../../../shared/contract/connections'
 import type { Settings } from '../../../shared/contract/settings'
 import type { MqttMessage } from '../../../shared/mqtt-message'
+import { appSubscriptions } from '../../../shared/topics'
 import type { Clock } from '../base/clock'
 import type { Logger } from '../base/logger'
 import { EmbeddedBroker, type EmbeddedBrokerConfig } from '../broker/embedded-broker'
@@ -114,7 +115,7 @@ export class MqttCore {
         protocolVersion: 4,
         clean: false,
         sessionExpiryS: DEFAULT_SESSION_EXPIRY_S,
-        subscriptions: [{ topic: '#', qos: 1 }],
+        subscriptions: appSubscriptions().map((topic) => ({ topic, qos: 1 as const })),
         rejectUnauthorized: true,
         enabled: true,
       })
