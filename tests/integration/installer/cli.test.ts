@@ -125,7 +125,12 @@ describe('npm run cli', () => {
     }, 30_000)
     afterAll(async () => {
       await board?.close()
-      serve?.kill('SIGTERM')
+      // Wait for serve to shut down: it still writes to its data folder while it does.
+      if (serve && serve.exitCode === null) {
+        const exited = new Promise((resolve) => serve.once('exit', resolve))
+        serve.kill('SIGTERM')
+        await exited
+      }
       await dir?.cleanup()
     })
 
