@@ -1,4 +1,5 @@
 import type { Identity } from './credential-store'
+import { isAppOnlyOtaTopic } from './ota-acl'
 
 /**
  * Who may publish or subscribe where on the embedded broker (DESIGN.md "Security model").
@@ -8,6 +9,7 @@ import type { Identity } from './credential-store'
  */
 export function mayPublish(identity: Identity, topic: string, prefix: string): boolean {
   if (identity.kind !== 'device') return true
+  if (isAppOnlyOtaTopic(topic, prefix)) return false
   if (topic.startsWith(deviceRoot(prefix, identity.deviceId))) return true
   // The firmware's optional extras: the seed-format legacy topic it was provisioned with,
   // and Home Assistant discovery configs under its own node id
