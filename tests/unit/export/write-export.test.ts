@@ -64,9 +64,9 @@ describe('CSV export', () => {
     expect((await run(options({ bom: true }))).bytes.subarray(0, 3).toString('hex')).toBe('efbbbf')
   })
 
-  it('writes other metrics without a unit and only the header for an empty range', async () => {
-    const { text } = await run(options({ metrics: ['pressure'] }), [])
-    expect(text).toBe('time (UTC),device id,device name,pressure\r\n')
+  it('names catalog units, leaves unknown metrics bare, and writes only the header for an empty range', async () => {
+    const { text } = await run(options({ metrics: ['pressure', 'co2', 'soil_ph'] }), [])
+    expect(text).toBe('time (UTC),device id,device name,pressure (hPa),co2 (ppm),soil_ph\r\n')
   })
 
   it('guards formulas but keeps plain text and negative-looking ids readable', () => {

@@ -1,6 +1,7 @@
 import type { AlertCondition, AlertIncident, QuietHours } from '../../../shared/contract/alerts'
+import { metricInfo } from '../../../shared/metrics'
 
-/** Formats a metric's value for people (°C or °F, %RH, plain for other metrics). */
+/** Formats a metric's value for people (°C or °F, %RH, the catalog's unit for other metrics). */
 export interface ValueFormat {
   value(metric: string, value: number): string
   /** A change (rate): no offset for °F, only the scale. */
@@ -13,21 +14,16 @@ const round = (v: number, digits: number): string => {
 }
 
 export function valueFormat(units: () => 'C' | 'F'): ValueFormat {
+  const text = (metric: string, v: number, digits: number, offset: boolean): string => {
+    const info = metricInfo(metric)
+    if (info.quantity === 'temperature' && units() === 'F')
+      return `${round((v * 9) / 5 + (offset ? 32 : 0), digits)} °F`
+    const shown = round(v, info.unit === '' ? 3 : digits)
+    return info.unit === '' ? shown : `${shown} ${info.unit}`
+  }
   return {
-    value(metric, v) {
-      if (metric === 'temperature') {
-        return units() === 'F' ? `${round((v * 9) / 5 + 32, 1)} °F` : `${round(v, 1)} °C`
-      }
-      if (metric === 'humidity') return `${round(v, 1)} %RH`
-      return round(v, 3)
-    },
-    delta(metric, v) {
-      if (metric === 'temperature') {
-        return units() === 'F' ? `${round((v * 9) / 5, 2)} °F` : `${round(v, 2)} °C`
-      }
-      if (metric === 'humidity') return `${round(v, 2)} %RH`
-      return round(v, 3)
-    },
+    value: (metric, v) => text(metric, v, Math.max(1, metricInfo(metric).decimals), true),
+    delta: (metric, v) => text(metric, v, Math.max(2, metricInfo(metric).decimals), false),
   }
 }
 

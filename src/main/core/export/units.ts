@@ -1,11 +1,8 @@
-/** Units readings are stored in (DESIGN.md: °C, %RH); other metrics are as the device sent them. */
-export const METRIC_UNITS: Readonly<Record<string, string>> = {
-  temperature: '°C',
-  humidity: '%RH',
-}
+import { storedUnit } from '../../../shared/metrics'
 
+/** Units readings are stored in (src/shared/metrics.ts); null for metrics with none. */
 export function unitOf(metric: string): string | null {
-  return METRIC_UNITS[metric] ?? null
+  return storedUnit(metric)
 }
 
 /** Column header with the unit, e.g. `temperature (°C)`. */

@@ -1,5 +1,5 @@
 import type { AlertConditionType } from '@shared/contract/alerts'
-import { unitLabel, type TempUnit } from '../lib/units'
+import { displayUnit, metricLabel, type TempUnit } from '../lib/units'
 import type { RuleDraft } from './rule-draft'
 
 const TYPES: { value: AlertConditionType; label: string }[] = [
@@ -22,8 +22,7 @@ export function ConditionFields({
   unit: TempUnit
   metrics: string[]
 }) {
-  const u =
-    draft.metric === 'temperature' ? unitLabel(unit) : draft.metric === 'humidity' ? '%RH' : ''
+  const u = displayUnit(draft.metric, unit)
   const level = draft.type === 'threshold' || draft.type === 'rate'
   return (
     <>
@@ -49,7 +48,7 @@ export function ConditionFields({
           >
             {metrics.map((m) => (
               <option key={m} value={m}>
-                {m}
+                {metricLabel(m)}
               </option>
             ))}
           </select>

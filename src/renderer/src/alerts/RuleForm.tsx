@@ -1,5 +1,6 @@
 import { useMemo, useState, type FormEvent } from 'react'
 import type { AlertRule } from '@shared/contract/alerts'
+import { sortMetrics } from '@shared/metrics'
 import type { Device } from '@shared/contract/devices'
 import { useApi } from '../api/api-context'
 import { useSettings } from '../api/use-settings'
@@ -32,9 +33,9 @@ export function RuleForm({
   const set = (patch: Partial<RuleDraft>): void => setDraft((d) => ({ ...d, ...patch }))
   const kinds = useMemo(() => knownKinds(devices), [devices])
   const metrics = useMemo(() => {
-    const all = new Set(['temperature', 'humidity'])
-    for (const d of devices) for (const m of Object.keys(d.latest)) all.add(m)
-    return [...all]
+    const all = ['temperature', 'humidity']
+    for (const d of devices) all.push(...Object.keys(d.latest))
+    return sortMetrics(all)
   }, [devices])
   const prefix = settings?.devices.prefix ?? 'iot'
 

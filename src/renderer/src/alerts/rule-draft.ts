@@ -1,5 +1,12 @@
 import type { AlertConditionType, AlertRule, AlertRuleInput } from '@shared/contract/alerts'
-import { deltaFromUnit, deltaToUnit, fromUnit, toUnit, type TempUnit } from '../lib/units'
+import {
+  deltaFromUnit,
+  deltaToUnit,
+  fromUnit,
+  isTemperature,
+  type TempUnit,
+  toUnit,
+} from '../lib/units'
 
 /** The rule editor's state: numbers stay text until saved, temperatures are in the person's unit. */
 export interface RuleDraft {
@@ -61,7 +68,7 @@ export function newDraft(unit: TempUnit): RuleDraft {
   }
 }
 
-const isTemp = (metric: string): boolean => metric === 'temperature'
+const isTemp = isTemperature
 
 export function draftFrom(rule: AlertRule, unit: TempUnit): RuleDraft {
   const d = newDraft(unit)

@@ -1,27 +1,24 @@
 import type { AlertCondition, AlertRule, AlertTarget } from '@shared/contract/alerts'
 import type { Device } from '@shared/contract/devices'
 import {
-  deltaToUnit,
+  deltaToDisplay,
+  displayUnit,
   formatNumber,
   metricLabel,
-  toUnit,
-  unitLabel,
+  toDisplay,
   type TempUnit,
 } from '../lib/units'
 
+const withUnit = (text: string, unit: string): string => (unit === '' ? text : `${text} ${unit}`)
+
 /** A metric value in the person's unit, with the unit. */
 export function valueText(metric: string, value: number, unit: TempUnit): string {
-  if (metric === 'temperature') return `${formatNumber(toUnit(value, unit))} ${unitLabel(unit)}`
-  if (metric === 'humidity') return `${formatNumber(value)} %RH`
-  return formatNumber(value)
+  return withUnit(formatNumber(toDisplay(metric, value, unit)), displayUnit(metric, unit))
 }
 
 /** A change (hysteresis, rate) in the person's unit: no offset for °F. */
 export function deltaText(metric: string, value: number, unit: TempUnit): string {
-  if (metric === 'temperature')
-    return `${formatNumber(deltaToUnit(value, unit))} ${unitLabel(unit)}`
-  if (metric === 'humidity') return `${formatNumber(value)} %RH`
-  return formatNumber(value)
+  return withUnit(formatNumber(deltaToDisplay(metric, value, unit)), displayUnit(metric, unit))
 }
 
 const minutes = (m: number): string =>

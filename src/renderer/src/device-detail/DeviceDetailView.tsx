@@ -3,6 +3,7 @@ import { EmptyState } from '../components/EmptyState'
 import { FormatBadge } from '../components/FormatBadge'
 import { LateDataNotice } from '../components/LateDataNotice'
 import { StatusDot } from '../components/StatusDot'
+import { deviceMetrics } from '../devices/latest-values'
 import { useDeviceEntry } from '../store/use-device-entry'
 import { useDeviceList } from '../store/use-device-list'
 import { DeviceActions } from './DeviceActions'
@@ -40,6 +41,8 @@ export function DeviceDetailView({ id }: { id: string }) {
     )
   }
   const { device } = entry
+  const metrics = deviceMetrics(device)
+  const [lead, rest] = [metrics.slice(0, 2), metrics.slice(2)]
   return (
     <div className="device-detail" data-device-id={id}>
       <a className="back-link" href={hrefFor('devices')}>
@@ -58,16 +61,30 @@ export function DeviceDetailView({ id }: { id: string }) {
       </header>
       <LateDataNotice />
       <div className="detail-top">
-        <GaugeCard
-          deviceId={id}
-          metric="temperature"
-          value={device.latest.temperature?.value ?? null}
-        />
-        <GaugeCard deviceId={id} metric="humidity" value={device.latest.humidity?.value ?? null} />
+        {lead.map((metric) => (
+          <GaugeCard
+            key={metric}
+            deviceId={id}
+            metric={metric}
+            value={device.latest[metric]?.value ?? null}
+          />
+        ))}
         <DeviceInfoCard device={device} />
       </div>
-      <LiveCharts deviceId={id} />
-      <HistoryCard deviceId={id} />
+      {rest.length > 0 && (
+        <div className="detail-gauges">
+          {rest.map((metric) => (
+            <GaugeCard
+              key={metric}
+              deviceId={id}
+              metric={metric}
+              value={device.latest[metric]?.value ?? null}
+            />
+          ))}
+        </div>
+      )}
+      <LiveCharts deviceId={id} metrics={metrics} />
+      <HistoryCard deviceId={id} metrics={metrics} />
       <div className="detail-bottom">
         <SettingsCard device={device} />
         <EventsCard deviceId={id} />

@@ -5,10 +5,13 @@ import { describeError } from '../lib/describe-error'
 /** "Export CSV" of exactly the devices and time range the chart shows. */
 export function ExportButton({
   deviceIds,
+  metrics,
   from,
   to,
 }: {
   deviceIds: string[]
+  /** Columns to export; the export's default (temperature, humidity) when absent. */
+  metrics?: string[]
   from: number
   to: number
 }) {
@@ -22,6 +25,7 @@ export function ExportButton({
       const done = await exportReadings({
         format: 'csv',
         deviceIds,
+        ...(metrics && metrics.length > 0 ? { metrics: metrics.slice(0, 20) } : {}),
         from: Math.floor(from),
         to: Math.ceil(to),
       })

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react'
-import { fromUnit, toUnit, unitLabel, type TempUnit } from '../lib/units'
-import type { GaugeConfig, GaugeMetric } from './use-gauge-config'
+import { displayUnit, fromDisplay, metricLabel, toDisplay, type TempUnit } from '../lib/units'
+import type { GaugeConfig } from './use-gauge-config'
 
 const FIELDS = [
   { key: 'min', label: 'Scale from' },
@@ -17,14 +17,14 @@ export function GaugeRangeForm({
   onSave,
   onCancel,
 }: {
-  metric: GaugeMetric
+  metric: string
   config: GaugeConfig
   unit: TempUnit
   onSave: (config: GaugeConfig) => void
   onCancel: () => void
 }) {
   const show = (v: number | null): string =>
-    v === null ? '' : String(Math.round((metric === 'temperature' ? toUnit(v, unit) : v) * 10) / 10)
+    v === null ? '' : String(Math.round(toDisplay(metric, v, unit) * 10) / 10)
   const [values, setValues] = useState<Record<(typeof FIELDS)[number]['key'], string>>({
     min: show(config.min),
     max: show(config.max),
@@ -32,12 +32,12 @@ export function GaugeRangeForm({
     high: show(config.high),
   })
   const [problem, setProblem] = useState<string>()
-  const suffix = metric === 'temperature' ? unitLabel(unit) : '%'
+  const suffix = displayUnit(metric, unit)
   const read = (text: string): number | null => {
     if (text.trim() === '') return null
     const n = Number(text.replace(',', '.'))
     if (!Number.isFinite(n)) return NaN
-    return metric === 'temperature' ? fromUnit(n, unit) : n
+    return fromDisplay(metric, n, unit)
   }
 
   const submit = (e: FormEvent): void => {
@@ -59,11 +59,16 @@ export function GaugeRangeForm({
   }
 
   return (
-    <form className="gauge-form" onSubmit={submit} aria-label={`${metric} gauge range`}>
+    <form
+      className="gauge-form"
+      onSubmit={submit}
+      aria-label={`${metricLabel(metric)} gauge range`}
+    >
       {FIELDS.map((f) => (
         <label key={f.key}>
           <span>
-            {f.label} ({suffix})
+            {f.label}
+            {suffix === '' ? '' : ` (${suffix})`}
           </span>
           <input
             inputMode="decimal"

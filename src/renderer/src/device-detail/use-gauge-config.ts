@@ -1,6 +1,7 @@
+import { metricInfo } from '@shared/metrics'
 import { useStoredState } from '../lib/use-stored-state'
 
-/** A gauge's scale and alert band, stored in the units readings use (°C, %RH). */
+/** A gauge's scale and alert band, stored in the units readings use (°C, %RH, hPa…). */
 export interface GaugeConfig {
   min: number
   max: number
@@ -9,11 +10,12 @@ export interface GaugeConfig {
   high: number | null
 }
 
-export type GaugeMetric = 'temperature' | 'humidity'
-
-export const GAUGE_DEFAULTS: Record<GaugeMetric, GaugeConfig> = {
-  temperature: { min: -10, max: 50, low: 10, high: 30 },
-  humidity: { min: 0, max: 100, low: 30, high: 70 },
+/**
+ * The catalog's scale and band (src/shared/metrics.ts); metrics it gives no scale get 0–100
+ * with no band until the person sets one (the card shows them as a number tile until then).
+ */
+export function gaugeDefaults(metric: string): GaugeConfig {
+  return metricInfo(metric).gauge ?? { min: 0, max: 100, low: null, high: null }
 }
 
 const isNumOrNull = (v: unknown): boolean =>
@@ -34,7 +36,7 @@ function isGaugeConfig(v: unknown): v is GaugeConfig {
 /** Per device and metric, kept in this window's storage: a view preference, not device state. */
 export function useGaugeConfig(
   deviceId: string,
-  metric: GaugeMetric,
+  metric: string,
 ): [GaugeConfig, (c: GaugeConfig) => void] {
-  return useStoredState(`gauge.${deviceId}.${metric}`, GAUGE_DEFAULTS[metric], isGaugeConfig)
+  return useStoredState(`gauge.${deviceId}.${metric}`, gaugeDefaults(metric), isGaugeConfig)
 }

@@ -1,5 +1,6 @@
 import type { Device, LatestValue } from '@shared/contract/devices'
-import { formatHumidity, formatNumber, formatTemp, metricLabel, type TempUnit } from '../lib/units'
+import { sortMetrics } from '@shared/metrics'
+import { formatHumidity, formatMetric, formatTemp, metricLabel, type TempUnit } from '../lib/units'
 
 export interface ShownValue {
   metric: string
@@ -14,9 +15,7 @@ export interface ShownValue {
  */
 export function shownValues(device: Device, unit: TempUnit): ShownValue[] {
   const { latest } = device
-  const hasClimate =
-    'temperature' in latest || 'humidity' in latest || Object.keys(latest).length === 0
-  if (hasClimate) {
+  if (hasClimate(device)) {
     return [
       {
         metric: 'temperature',
@@ -32,15 +31,30 @@ export function shownValues(device: Device, unit: TempUnit): ShownValue[] {
       },
     ]
   }
-  return Object.keys(latest)
-    .sort()
+  return sortMetrics(Object.keys(latest))
     .slice(0, 2)
     .map((metric) => ({
       metric,
       label: metricLabel(metric),
-      text: formatNumber(latest[metric]?.value),
+      text: formatMetric(metric, latest[metric]?.value, unit),
       latest: latest[metric],
     }))
+}
+
+/** A climate sensor, or one that has sent nothing yet (most boards here are DHT sensors). */
+function hasClimate(device: Device): boolean {
+  const { latest } = device
+  return 'temperature' in latest || 'humidity' in latest || Object.keys(latest).length === 0
+}
+
+/**
+ * Every metric the device detail shows, in reading order: temperature and humidity always
+ * for climate sensors (so a silent DHT board still shows its two gauges), then whatever else
+ * the device sends.
+ */
+export function deviceMetrics(device: Device): string[] {
+  const sent = Object.keys(device.latest)
+  return sortMetrics(hasClimate(device) ? ['temperature', 'humidity', ...sent] : sent)
 }
 
 /** When the device last sent a value (or anything at all). */

@@ -1,3 +1,5 @@
+import { metricInfo } from '@shared/metrics'
+
 /** Temperatures are stored in °C; the person may read them in °F (settings.ui.units). */
 export type TempUnit = 'C' | 'F'
 
@@ -44,10 +46,71 @@ export function formatHumidity(value: number | null | undefined): string {
   return `${formatNumber(value)} %`
 }
 
-/** Readable label for a metric that is neither temperature nor humidity. */
+/** Readable label for any metric ("co2" → "CO₂", "soil_ph" → "Soil ph"). */
 export function metricLabel(metric: string): string {
-  if (metric === 'temperature') return 'Temperature'
-  if (metric === 'humidity') return 'Humidity'
-  const words = metric.replace(/_/g, ' ')
-  return words.charAt(0).toUpperCase() + words.slice(1)
+  return metricInfo(metric).label
+}
+
+/** A label inside a sentence: "Pressure" → "pressure", but acronyms stay ("CO₂", "PM2.5"). */
+export function inSentence(label: string): string {
+  const second = label.charAt(1)
+  return second !== '' && second === second.toUpperCase() && second !== second.toLowerCase()
+    ? label
+    : label.charAt(0).toLowerCase() + label.slice(1)
+}
+
+/** Whether a metric is a temperature, so shown in the person's °C/°F. */
+export function isTemperature(metric: string): boolean {
+  return metricInfo(metric).quantity === 'temperature'
+}
+
+/** The unit a metric is shown in: the person's temperature unit, else the stored unit ('' if none). */
+export function displayUnit(metric: string, unit: TempUnit): string {
+  return isTemperature(metric) ? unitLabel(unit) : metricInfo(metric).unit
+}
+
+/** A stored value in the unit it is shown in. */
+export function toDisplay(metric: string, value: number, unit: TempUnit): number {
+  return isTemperature(metric) ? toUnit(value, unit) : value
+}
+
+/** A value the person typed, back in the stored unit. */
+export function fromDisplay(metric: string, value: number, unit: TempUnit): number {
+  return isTemperature(metric) ? fromUnit(value, unit) : value
+}
+
+/** A difference (hysteresis, rate) in the unit it is shown in. */
+export function deltaToDisplay(metric: string, value: number, unit: TempUnit): number {
+  return isTemperature(metric) ? deltaToUnit(value, unit) : value
+}
+
+export function deltaFromDisplay(metric: string, value: number, unit: TempUnit): number {
+  return isTemperature(metric) ? deltaFromUnit(value, unit) : value
+}
+
+/** "21.4 °C", "1013.2 hPa", "87 %", "0.43" — the catalog's precision and unit. */
+export function formatMetric(
+  metric: string,
+  value: number | null | undefined,
+  unit: TempUnit,
+): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '–'
+  const text = formatterFor(metricInfo(metric).decimals).format(toDisplay(metric, value, unit))
+  const shown = displayUnit(metric, unit)
+  return shown === '' ? text : `${text} ${shown === '%RH' ? '%' : shown}`
+}
+
+const formatters = new Map<number, Intl.NumberFormat>()
+
+/** Cached: the device grid formats thousands of values per second. */
+function formatterFor(digits: number): Intl.NumberFormat {
+  let f = formatters.get(digits)
+  if (!f) {
+    f = new Intl.NumberFormat(undefined, {
+      minimumFractionDigits: Math.min(digits, 1),
+      maximumFractionDigits: digits,
+    })
+    formatters.set(digits, f)
+  }
+  return f
 }
