@@ -89,11 +89,35 @@ export const DeviceSettings = z.object({
   offlineAfterS: deviceFields.offlineAfterS.default(600),
 })
 
+/** Desktop-app fields without defaults (web mode ignores them): see DesktopSettings. */
+const desktopFields = {
+  /** Open the app (to the tray, window hidden) when the person logs in: macOS and Windows. */
+  startAtLogin: z.boolean(),
+  /**
+   * Look for an update at start and install it on quit. Off until a person turns it on: the
+   * app makes no network call of its own without this consent, and sends no telemetry.
+   */
+  autoUpdate: z.boolean(),
+  /** The update feed (electron-updater's generic provider: a folder with latest.yml), https. */
+  updateUrl: z
+    .string()
+    .url()
+    .refine((url) => url.startsWith('https://'), 'an https:// address')
+    .nullable(),
+}
+
+export const DesktopSettings = z.object({
+  startAtLogin: desktopFields.startAtLogin.default(false),
+  autoUpdate: desktopFields.autoUpdate.default(false),
+  updateUrl: desktopFields.updateUrl.default(null),
+})
+
 export const Settings = z.object({
   ui: UiSettings.default(UiSettings.parse({})),
   broker: BrokerSettings.default(BrokerSettings.parse({})),
   storage: StorageSettings.default(StorageSettings.parse({})),
   devices: DeviceSettings.default(DeviceSettings.parse({})),
+  desktop: DesktopSettings.default(DesktopSettings.parse({})),
 })
 export type Settings = z.infer<typeof Settings>
 
@@ -104,6 +128,7 @@ export const SettingsPatch = z
     broker: z.object(brokerFields).partial().strict().optional(),
     storage: z.object(storageFields).partial().strict().optional(),
     devices: z.object(deviceFields).partial().strict().optional(),
+    desktop: z.object(desktopFields).partial().strict().optional(),
   })
   .strict()
 export type SettingsPatch = z.infer<typeof SettingsPatch>

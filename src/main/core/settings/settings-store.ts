@@ -46,6 +46,7 @@ export class SettingsStore {
       broker: { ...current.broker, ...patch.broker },
       storage: { ...current.storage, ...patch.storage },
       devices: { ...current.devices, ...patch.devices },
+      desktop: { ...current.desktop, ...patch.desktop },
     })
     await this.store.replace(next)
     for (const listener of this.listeners) listener(next)
