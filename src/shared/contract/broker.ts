@@ -48,11 +48,30 @@ export const BrokerStatus = BrokerStats.extend({
 })
 export type BrokerStatus = z.infer<typeof BrokerStatus>
 
+/** Most extra topic filters one login may carry. */
+export const MAX_ALLOW_FILTERS = 32
+/** Longest extra topic filter, in characters. */
+export const MAX_ALLOW_FILTER_LENGTH = 256
+
+/**
+ * Extra topics a login may publish to and subscribe to beside its own `<prefix>/<id>/…`:
+ * exact topics (`home/sensors/temp_hum`) or filters (`home/sensors/#`, `home/+/temp`).
+ * The broker refuses `$…` topics, a bare `#`, a wildcard first level, and anything
+ * reaching into another device's `<prefix>/<id>/…` (see broker `extra-topics.ts`).
+ */
+export const AllowList = z
+  .array(z.string().min(1).max(MAX_ALLOW_FILTER_LENGTH))
+  .max(MAX_ALLOW_FILTERS)
+
 /** A device's broker account as listed: the password is never shown again after issue. */
 export const DeviceCredential = z.object({
   deviceId: z.string(),
   username: z.string(),
   createdAt: z.number().describe('epoch ms'),
+  /** Extra topics this login may use (empty: only its own `<prefix>/<id>/…`). */
+  allow: z.array(z.string()),
+  /** The seed-format topic the installer provisioned the board with, if any. */
+  legacyTopic: z.string().optional(),
 })
 export type DeviceCredential = z.infer<typeof DeviceCredential>
 
@@ -60,9 +79,36 @@ export type DeviceCredential = z.infer<typeof DeviceCredential>
 export const IssuedCredential = DeviceCredential.extend({ password: z.string() })
 export type IssuedCredential = z.infer<typeof IssuedCredential>
 
-const DeviceIdParam = z
-  .object({ deviceId: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only') })
-  .strict()
+const DeviceId = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only')
+const DeviceIdParam = z.object({ deviceId: DeviceId }).strict()
+const IssueParams = z.object({ deviceId: DeviceId, allow: AllowList.optional() }).strict()
+const UpdateParams = z.object({ username: z.string().min(1).max(128), allow: AllowList }).strict()
+
+/** One kind of refusal: this login (client id) tried this topic, `count` times so far. */
+export const Refusal = z.object({
+  /** The login's user name; null for a client without one (anonymous loopback). */
+  username: z.string().nullable(),
+  clientId: z.string(),
+  action: z.enum(['publish', 'subscribe']),
+  /** The topic published to, or the filter subscribed to (cut at 256 characters). */
+  topic: z.string(),
+  count: z.number().int().min(1),
+  lastAt: z.number().describe('epoch ms'),
+})
+export type Refusal = z.infer<typeof Refusal>
+
+/**
+ * Recent refusals, most recent first. Bounded: the oldest distinct entries are dropped
+ * (`total` still counts them), so a client trying random topics can't grow memory.
+ */
+export const RefusalSummary = z.object({
+  entries: z.array(Refusal),
+  /** Every refused publish and subscription since the app started. */
+  total: z.number().int().min(0),
+  /** Of `total`, refused publishes (each also closed that client's connection). */
+  publishes: z.number().int().min(0),
+})
+export type RefusalSummary = z.infer<typeof RefusalSummary>
 
 export const CaCertificate = z.object({
   pem: z.string(),
@@ -84,9 +130,19 @@ export const brokerMethods = {
     'Devices that have a broker account.',
   ),
   'broker.credentials.issue': method(
-    DeviceIdParam,
+    IssueParams,
     IssuedCredential,
-    'Create (or replace) the broker account of a device; the password is returned only now.',
+    'Create (or replace) the broker account of a device, with optional extra topics (`allow`); the password is returned only now.',
+  ),
+  'broker.credentials.update': method(
+    UpdateParams,
+    DeviceCredential,
+    "Replace a login's extra topics (`allow`); connected clients get the new list at once.",
+  ),
+  'broker.refusals.list': method(
+    NoParams,
+    RefusalSummary,
+    'Recent refused publishes and subscriptions per login (topic, count, last time).',
   ),
   'broker.credentials.revoke': method(
     DeviceIdParam,
@@ -103,4 +159,6 @@ export const brokerMethods = {
 export const brokerEvents = {
   /** Embedded broker numbers, about once a second while it runs. */
   'broker.stats': BrokerStats,
+  /** The refusal summary, at most about once a second while refusals happen. */
+  'broker.refusals': RefusalSummary,
 }

@@ -15,7 +15,9 @@ export function mayPublish(identity: Identity, topic: string, prefix: string): b
   // and Home Assistant discovery configs under its own node id
   // (`homeassistant/<component>/<id>/<object>/config`, firmware/lib/iotfw/ha.py).
   if (identity.legacyTopic !== undefined && topic === identity.legacyTopic) return true
-  return isOwnDiscoveryTopic(topic, identity.deviceId)
+  if (isOwnDiscoveryTopic(topic, identity.deviceId)) return true
+  // The extra topics the person allowed for this login (never another device's area).
+  return identity.extra?.allowsTopic(topic, prefix, identity.deviceId) ?? false
 }
 
 function isOwnDiscoveryTopic(topic: string, deviceId: string): boolean {
@@ -31,12 +33,14 @@ function isOwnDiscoveryTopic(topic: string, deviceId: string): boolean {
 
 /**
  * A device's filter must start with its own root: wildcards are then confined below it
- * (MQTT 3.1.1 §4.7.1). `#` alone, `+/…` and `$SYS/…` are refused.
+ * (MQTT 3.1.1 §4.7.1). `#` alone, `+/…` and `$SYS/…` are refused. Or it lies within one of
+ * the login's extra topics (a delivery's topic name is checked the same way).
  */
 export function maySubscribe(identity: Identity, filter: string, prefix: string): boolean {
   if (identity.kind !== 'device') return true
   const root = deviceRoot(prefix, identity.deviceId)
-  return filter.startsWith(root) || filter === root.slice(0, -1)
+  if (filter.startsWith(root) || filter === root.slice(0, -1)) return true
+  return identity.extra?.allowsFilter(filter, prefix, identity.deviceId) ?? false
 }
 
 export function deviceRoot(prefix: string, deviceId: string): string {

@@ -27,7 +27,15 @@ export function brokerHandlers(
         warnings: [...mqtt.warnings],
       },
     'broker.credentials.list': () => mqtt.credentials.list(),
-    'broker.credentials.issue': ({ deviceId }) => mqtt.credentials.issue(deviceId),
+    'broker.credentials.issue': ({ deviceId, allow }) =>
+      mqtt.credentials.issue(deviceId, allow === undefined ? {} : { allow }),
+    'broker.credentials.update': async ({ username, allow }) => {
+      const updated = await mqtt.credentials.update(username, allow)
+      // What is allowed now is no longer a problem to show.
+      mqtt.refusals.forget(username, (e) => mqtt.credentials.allowsExtra(username, e.topic))
+      return updated
+    },
+    'broker.refusals.list': () => mqtt.refusals.summary(),
     'broker.credentials.revoke': async ({ deviceId }) => {
       await mqtt.credentials.revoke(deviceId)
       return { ok: true as const }

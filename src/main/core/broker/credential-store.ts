@@ -4,10 +4,11 @@ import { promisify } from 'node:util'
 import { z } from 'zod'
 import type { DeviceCredential, IssuedCredential } from '../../../shared/contract/broker'
 import { ApiError } from '../../../shared/errors'
-import { isValidDeviceId } from '../../../shared/topics'
+import { DEFAULT_PREFIX, isValidDeviceId } from '../../../shared/topics'
 import type { Clock } from '../base/clock'
 import { JsonStore } from '../base/json-store'
 import type { Logger } from '../base/logger'
+import { checkExtraTopics, ExtraTopics } from './extra-topics'
 
 const scrypt = promisify(scryptCb) as (
   password: string,
@@ -28,6 +29,8 @@ const StoredCredential = z.object({
   hash: z.string(),
   /** The seed-format topic the firmware also publishes to (config `legacy_topic`), if any. */
   legacyTopic: z.string().optional(),
+  /** Extra topic filters (`broker.credentials.issue/update`); absent in files before them. */
+  allow: z.array(z.string()).optional(),
 })
 export const CredentialFile = z.object({ devices: z.array(StoredCredential) })
 type StoredCredential = z.infer<typeof StoredCredential>
@@ -43,6 +46,8 @@ export type Identity =
       /** The login's username: the device id, or `<id>~virtual` for a virtual device. */
       username?: string
       legacyTopic?: string
+      /** The login's extra topics, shared with the store: an update applies at once. */
+      extra?: ExtraTopics
     }
   | { kind: 'anonymous' }
 
@@ -56,11 +61,15 @@ export class CredentialStore {
   readonly appPassword = randomBytes(24).toString('base64url')
   /** Accounts of virtual devices: in memory only, gone at restart (username → password). */
   private readonly ephemeral = new Map<string, { deviceId: string; password: string }>()
+  /** username → its extra topics, one object per login for as long as the app runs. */
+  private readonly extras = new Map<string, ExtraTopics>()
 
   constructor(
     dataDir: string,
     private readonly clock: Clock,
     logger: Logger,
+    /** Topic prefix of our devices (settings.devices.prefix): extra topics stay out of it. */
+    private readonly prefix: () => string = () => DEFAULT_PREFIX,
   ) {
     this.store = new JsonStore({
       file: join(dataDir, 'broker-credentials.json'),
@@ -80,21 +89,25 @@ export class CredentialStore {
   }
 
   list(): DeviceCredential[] {
-    return this.store.data.devices.map(({ deviceId, username, createdAt }) => ({
-      deviceId,
-      username,
-      createdAt,
-    }))
+    return this.store.data.devices.map(listed)
   }
 
-  /** Creates or replaces a device's account; the plain password is returned only here. */
+  /**
+   * Creates or replaces a device's account; the plain password is returned only here.
+   * `allow`: extra topics (checked by extra-topics); left out, a replaced account keeps its own.
+   */
   async issue(
     deviceId: string,
-    options: { legacyTopic?: string | null } = {},
+    options: { legacyTopic?: string | null; allow?: readonly string[] } = {},
   ): Promise<IssuedCredential> {
     if (!isValidDeviceId(deviceId) || deviceId === APP_USERNAME) {
       throw new ApiError('BAD_INPUT', `"${deviceId}" can't be used as a device id.`)
     }
+    const previous = this.store.data.devices.find((d) => d.deviceId === deviceId)
+    const allow =
+      options.allow !== undefined
+        ? checkExtraTopics(options.allow, this.prefix(), deviceId)
+        : (previous?.allow ?? [])
     const password = randomBytes(18).toString('base64url')
     const salt = randomBytes(16)
     const hash = await scrypt(password, salt, KEY_LENGTH, SCRYPT)
@@ -105,10 +118,26 @@ export class CredentialStore {
       salt: salt.toString('base64'),
       hash: hash.toString('base64'),
       ...(options.legacyTopic ? { legacyTopic: options.legacyTopic } : {}),
+      ...(allow.length > 0 ? { allow } : {}),
     }
     const others = this.store.data.devices.filter((d) => d.deviceId !== deviceId)
     await this.store.replace({ devices: [...others, entry] })
-    return { deviceId, username: entry.username, createdAt: entry.createdAt, password }
+    this.extraTopicsOf(entry.username).set(allow)
+    return { ...listed(entry), password }
+  }
+
+  /** Replaces a login's extra topics; clients already connected with it get them at once. */
+  async update(username: string, allow: readonly string[]): Promise<DeviceCredential> {
+    const devices = this.store.data.devices
+    const entry = devices.find((d) => d.username === username)
+    if (!entry) throw new ApiError('NOT_FOUND', `No broker login "${username}".`)
+    const checked = checkExtraTopics(allow, this.prefix(), entry.deviceId)
+    const next: StoredCredential = { ...entry }
+    if (checked.length > 0) next.allow = checked
+    else delete next.allow
+    await this.store.replace({ devices: devices.map((d) => (d === entry ? next : d)) })
+    this.extraTopicsOf(username).set(checked)
+    return listed(next)
   }
 
   async revoke(deviceId: string): Promise<void> {
@@ -117,6 +146,25 @@ export class CredentialStore {
       throw new ApiError('NOT_FOUND', `No broker account for device "${deviceId}".`)
     }
     await this.store.replace({ devices: devices.filter((d) => d.deviceId !== deviceId) })
+    for (const d of devices) if (d.deviceId === deviceId) this.extraTopicsOf(d.username).set([])
+  }
+
+  /** Whether a login's extra topics now cover this topic or filter. */
+  allowsExtra(username: string, topicOrFilter: string): boolean {
+    const entry = this.store.data.devices.find((d) => d.username === username)
+    if (!entry) return false
+    return this.extraTopicsOf(username).allowsFilter(topicOrFilter, this.prefix(), entry.deviceId)
+  }
+
+  /** The one live ExtraTopics object of a login (what connected clients check against). */
+  private extraTopicsOf(username: string): ExtraTopics {
+    let extra = this.extras.get(username)
+    if (!extra) {
+      const stored = this.store.data.devices.find((d) => d.username === username)
+      extra = new ExtraTopics(stored?.allow ?? [])
+      this.extras.set(username, extra)
+    }
+    return extra
   }
 
   /** A device account that is never saved (the simulator's virtual devices). */
@@ -168,8 +216,19 @@ export class CredentialStore {
           deviceId: entry.deviceId,
           username: entry.username,
           ...(entry.legacyTopic ? { legacyTopic: entry.legacyTopic } : {}),
+          extra: this.extraTopicsOf(entry.username),
         }
       : null
+  }
+}
+
+function listed(entry: StoredCredential): DeviceCredential {
+  return {
+    deviceId: entry.deviceId,
+    username: entry.username,
+    createdAt: entry.createdAt,
+    allow: entry.allow ?? [],
+    ...(entry.legacyTopic ? { legacyTopic: entry.legacyTopic } : {}),
   }
 }
 

@@ -23,6 +23,7 @@ import { installFifoQueues, replayRetained, tapPublishes, type PublishListener }
 import type { CredentialStore, Identity } from './credential-store'
 import { lanAddresses } from './lan-addresses'
 import { MAX_PACKET_BEFORE_AUTH, PacketSizeGate } from './packet-size-gate'
+import { RefusalLog, refusedLogin } from './refusal-log'
 import { SqlitePersistence } from './persistence/sqlite-persistence'
 
 export interface EmbeddedBrokerConfig {
@@ -50,6 +51,8 @@ export interface EmbeddedBrokerOptions {
    * message published (see broker-tap), before any client can connect.
    */
   onPublish?: PublishListener
+  /** Where refused publishes/subscriptions are counted; kept by the owner across restarts. */
+  refusals?: RefusalLog
 }
 
 type StatsListener = (stats: BrokerStats) => void
@@ -77,8 +80,11 @@ export class EmbeddedBroker {
   private counts = { in: 0, out: 0 }
   private rates = { in: 0, out: 0 }
   private timer?: Timer
+  readonly refusals: RefusalLog
 
-  constructor(private readonly options: EmbeddedBrokerOptions) {}
+  constructor(private readonly options: EmbeddedBrokerOptions) {
+    this.refusals = options.refusals ?? new RefusalLog(options.clock)
+  }
 
   async start(): Promise<void> {
     const { config, dataDir, clock, logger } = this.options
@@ -98,7 +104,10 @@ export class EmbeddedBroker {
         const identity = this.identities.get(client)
         const allowed =
           identity !== undefined && maySubscribe(identity, sub.topic, this.options.prefix())
-        if (!allowed) logger.warn('subscription refused', { clientId: client.id, topic: sub.topic })
+        if (!allowed) {
+          logger.warn('subscription refused', { clientId: client.id, topic: sub.topic })
+          this.refusals.record(refusedLogin(identity), client.id, 'subscribe', sub.topic)
+        }
         // A null subscription is answered with SUBACK 0x80 (failure), §3.9.3.
         done(null, allowed ? sub : null)
       },
@@ -316,6 +325,7 @@ export class EmbeddedBroker {
     const identity = this.identities.get(client)
     if (identity && mayPublish(identity, topic, this.options.prefix())) return null
     this.options.logger.warn('publish refused', { clientId: client.id, topic })
+    this.refusals.record(refusedLogin(identity), client.id, 'publish', topic)
     return new Error(`not authorized to publish to ${topic}`)
   }
 }

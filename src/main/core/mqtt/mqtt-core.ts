@@ -7,6 +7,7 @@ import type { Clock } from '../base/clock'
 import type { Logger } from '../base/logger'
 import { EmbeddedBroker, type EmbeddedBrokerConfig } from '../broker/embedded-broker'
 import { APP_USERNAME, CredentialStore } from '../broker/credential-store'
+import { RefusalLog } from '../broker/refusal-log'
 import { Simulator } from '../simulator/simulator'
 import { CommandService } from './command-service'
 import { ConnectionManager } from './connection-manager'
@@ -38,7 +39,7 @@ export interface MqttCoreOptions {
    * Default: release at once.
    */
   admit?: (release: () => void) => void
-  emit: <E extends 'broker.stats' | 'connection.changed' | 'topics.updated'>(
+  emit: <E extends 'broker.stats' | 'broker.refusals' | 'connection.changed' | 'topics.updated'>(
     event: E,
     payload: EventPayload<E>,
   ) => void
@@ -55,6 +56,8 @@ export interface MqttCoreOptions {
  */
 export class MqttCore {
   readonly credentials: CredentialStore
+  /** Refused publishes/subscriptions on the embedded broker, kept across its restarts. */
+  readonly refusals: RefusalLog
   readonly connections: ConnectionManager
   readonly topics: TopicExplorer
   readonly commands: CommandService
@@ -67,7 +70,9 @@ export class MqttCore {
   constructor(private readonly options: MqttCoreOptions) {
     const { dataDir, clock, logger, emit } = options
     const prefix = (): string => options.settings().devices.prefix
-    this.credentials = new CredentialStore(dataDir, clock, logger.child('credentials'))
+    this.credentials = new CredentialStore(dataDir, clock, logger.child('credentials'), prefix)
+    this.refusals = new RefusalLog(clock)
+    this.refusals.onChange((summary) => emit('broker.refusals', summary))
     this.topics = new TopicExplorer({ clock, onUpdated: (batch) => emit('topics.updated', batch) })
     this.connections = new ConnectionManager({
       dataDir,
@@ -167,6 +172,7 @@ export class MqttCore {
       logger: logger.child('broker'),
       config,
       credentials: this.credentials,
+      refusals: this.refusals,
       prefix: () => this.options.settings().devices.prefix,
       onPublish: (message, release) => {
         this.receive(message)
@@ -212,6 +218,7 @@ export class MqttCore {
     this.commands.close()
     await this.connections.close()
     this.topics.close()
+    this.refusals.close()
     await this.broker?.close()
   }
 
