@@ -76,6 +76,18 @@ export const StorageSettings = z.object({
   hourRetentionDays: storageFields.hourRetentionDays.default(3650),
 })
 
+/** History fields without defaults: zod 4's `.partial()` would still fill defaults in a patch. */
+const historyFields = {
+  /**
+   * Where readings history is written and read: this computer's SQLite file, or the InfluxDB
+   * set up under Integrations (1.x or 2.x, its URL, database or bucket and credentials). Read
+   * at start: a change applies after a restart. `serve --history` overrides it.
+   */
+  store: z.enum(['sqlite', 'influx']),
+}
+
+export const HistorySettings = z.object({ store: historyFields.store.default('sqlite') })
+
 /** Device fields without defaults: zod 4's `.partial()` would still fill defaults in a patch. */
 const deviceFields = {
   /** Topic prefix our firmware publishes under (`<prefix>/<id>/telemetry`). */
@@ -118,6 +130,7 @@ export const Settings = z.object({
   storage: StorageSettings.default(StorageSettings.parse({})),
   devices: DeviceSettings.default(DeviceSettings.parse({})),
   desktop: DesktopSettings.default(DesktopSettings.parse({})),
+  history: HistorySettings.default(HistorySettings.parse({})),
 })
 export type Settings = z.infer<typeof Settings>
 
@@ -129,6 +142,7 @@ export const SettingsPatch = z
     storage: z.object(storageFields).partial().strict().optional(),
     devices: z.object(deviceFields).partial().strict().optional(),
     desktop: z.object(desktopFields).partial().strict().optional(),
+    history: z.object(historyFields).partial().strict().optional(),
   })
   .strict()
 export type SettingsPatch = z.infer<typeof SettingsPatch>

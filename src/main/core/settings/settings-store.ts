@@ -47,6 +47,7 @@ export class SettingsStore {
       storage: { ...current.storage, ...patch.storage },
       devices: { ...current.devices, ...patch.devices },
       desktop: { ...current.desktop, ...patch.desktop },
+      history: { ...current.history, ...patch.history },
     })
     await this.store.replace(next)
     for (const listener of this.listeners) listener(next)
