@@ -3,6 +3,7 @@ import type { Device } from '@shared/contract/devices'
 import {
   deltaToDisplay,
   displayUnit,
+  formatMetricNumber,
   formatNumber,
   metricLabel,
   toDisplay,
@@ -13,12 +14,18 @@ const withUnit = (text: string, unit: string): string => (unit === '' ? text : `
 
 /** A metric value in the person's unit, with the unit. */
 export function valueText(metric: string, value: number, unit: TempUnit): string {
-  return withUnit(formatNumber(toDisplay(metric, value, unit)), displayUnit(metric, unit))
+  return withUnit(
+    formatMetricNumber(metric, toDisplay(metric, value, unit)),
+    displayUnit(metric, unit),
+  )
 }
 
 /** A change (hysteresis, rate) in the person's unit: no offset for °F. */
 export function deltaText(metric: string, value: number, unit: TempUnit): string {
-  return withUnit(formatNumber(deltaToDisplay(metric, value, unit)), displayUnit(metric, unit))
+  return withUnit(
+    formatMetricNumber(metric, deltaToDisplay(metric, value, unit)),
+    displayUnit(metric, unit),
+  )
 }
 
 const minutes = (m: number): string =>

@@ -16,6 +16,8 @@ export interface GaugeProps {
   low?: number | null
   high?: number | null
   color: 'temp' | 'hum'
+  /** How numbers are written; one decimal by default. */
+  format?: (value: number) => string
 }
 
 const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v))
@@ -24,7 +26,17 @@ const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.m
  * A half-ring gauge: the inner ring fills to the value, the thin outer ring shows the
  * alert bands. The number is HTML over the canvas so it stays crisp and selectable.
  */
-export function Gauge({ label, value, unit, min, max, low, high, color }: GaugeProps) {
+export function Gauge({
+  label,
+  value,
+  unit,
+  min,
+  max,
+  low,
+  high,
+  color,
+  format = formatNumber,
+}: GaugeProps) {
   const colors = useChartColors()
   const span = Math.max(1e-9, max - min)
   const lo = low === null || low === undefined ? min : clamp(low, min, max)
@@ -72,7 +84,7 @@ export function Gauge({ label, value, unit, min, max, low, high, color }: GaugeP
     [],
   )
 
-  const text = value === null ? '–' : formatNumber(value)
+  const text = value === null ? '–' : format(value)
   return (
     <figure className={`gauge gauge--${state}`} aria-label={`${label}: ${text} ${unit}`}>
       <div className="gauge__canvas">
@@ -84,10 +96,10 @@ export function Gauge({ label, value, unit, min, max, low, high, color }: GaugeP
       </div>
       <figcaption className="gauge__range">
         <span>
-          {formatNumber(min)} {unit}
+          {format(min)} {unit}
         </span>
         <span>
-          {formatNumber(max)} {unit}
+          {format(max)} {unit}
         </span>
       </figcaption>
     </figure>

@@ -5,7 +5,7 @@ import { Gauge } from '../charts/Gauge'
 import {
   displayUnit,
   formatMetric,
-  formatNumber,
+  formatMetricNumber,
   isTemperature,
   metricLabel,
   toDisplay,
@@ -84,10 +84,13 @@ export function GaugeCard({
             low={conv(config.low)}
             high={conv(config.high)}
             color={isTemperature(metric) ? 'temp' : 'hum'}
+            format={(v) => formatMetricNumber(metric, v)}
           />
           {config.low !== null || config.high !== null ? (
             <p className="gauge-card__band">
-              {describeBand(conv(config.low), conv(config.high), shownUnit)}
+              {describeBand(conv(config.low), conv(config.high), shownUnit, (v) =>
+                formatMetricNumber(metric, v),
+              )}
             </p>
           ) : null}
         </>
@@ -97,9 +100,14 @@ export function GaugeCard({
 }
 
 /** The green part of the ring in words: alerts fire outside it. */
-function describeBand(low: number | null, high: number | null, unit: string): string {
-  const f = (v: number): string => `${formatNumber(v)} ${unit}`.trim()
-  if (low !== null && high !== null) return `Normal: ${formatNumber(low)} – ${f(high)}`
+function describeBand(
+  low: number | null,
+  high: number | null,
+  unit: string,
+  format: (v: number) => string,
+): string {
+  const f = (v: number): string => `${format(v)} ${unit}`.trim()
+  if (low !== null && high !== null) return `Normal: ${format(low)} – ${f(high)}`
   if (low !== null) return `Normal: above ${f(low)}`
   return high !== null ? `Normal: up to ${f(high)}` : ''
 }

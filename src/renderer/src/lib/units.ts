@@ -95,9 +95,14 @@ export function formatMetric(
   unit: TempUnit,
 ): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–'
-  const text = formatterFor(metricInfo(metric).decimals).format(toDisplay(metric, value, unit))
+  const text = formatMetricNumber(metric, toDisplay(metric, value, unit))
   const shown = displayUnit(metric, unit)
   return shown === '' ? text : `${text} ${shown === '%RH' ? '%' : shown}`
+}
+
+/** A number already in display units, with the catalog's precision for that metric. */
+export function formatMetricNumber(metric: string, displayValue: number): string {
+  return formatterFor(metricInfo(metric).decimals).format(displayValue)
 }
 
 const formatters = new Map<number, Intl.NumberFormat>()

@@ -1,3 +1,4 @@
+import { sortMetrics } from '@shared/metrics'
 import type { ApiClient } from '@shared/api'
 import type { Device } from '@shared/contract/devices'
 import type { ReadingPoint, ReadingsQueryResult } from '@shared/contract/readings'
@@ -235,6 +236,12 @@ export class LiveStore {
     try {
       result = await this.api.call('readings.query', {
         deviceId: id,
+        // Every metric the device sends (the query's default is only temperature and humidity).
+        metrics: sortMetrics([
+          'temperature',
+          'humidity',
+          ...Object.keys(this.entries.get(id)?.device.latest ?? {}),
+        ]).slice(0, 20),
         from: to - LIVE_WINDOW_MS,
         to,
         points: LIVE_WINDOW_MS / 1000,
