@@ -80,16 +80,19 @@ function LiveMetricChart({
   )
   const toU = (v: number | null): number | null => (v === null ? null : toDisplay(metric, v, unit))
   return (
-    <TimeSeriesChart
-      series={series}
-      from={now - LIVE_WINDOW_MS}
-      to={now}
-      unit={displayUnit(metric, unit).replace('%RH', '%')}
-      label={`Live ${inSentence(metricLabel(metric))} chart`}
-      low={toU(range.low)}
-      high={toU(range.high)}
-      decimate
-      height={200}
-    />
+    <figure className="live-chart">
+      <figcaption className="muted-inline">{metricLabel(metric)}</figcaption>
+      <TimeSeriesChart
+        series={series}
+        from={now - LIVE_WINDOW_MS}
+        to={now}
+        unit={displayUnit(metric, unit).replace('%RH', '%')}
+        label={`Live ${inSentence(metricLabel(metric))} chart`}
+        low={toU(range.low)}
+        high={toU(range.high)}
+        decimate
+        height={200}
+      />
+    </figure>
   )
 }
