@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     process.exit(1)
   }
   process.stdout.write(`Web UI: ${address.url}\n`)
+  if (options.cluster.role !== 'all') process.stdout.write(`Role: ${core.cluster.describe()}\n`)
   for (const line of brokerLines(core)) process.stdout.write(`${line}\n`)
   for (const warning of core.settings.warnings) process.stdout.write(`Warning: ${warning}\n`)
 
@@ -68,6 +69,7 @@ async function startCore(options: ServeOptions, logger: Logger): Promise<Core> {
       version,
       logger,
       mqtt: options.mqtt,
+      cluster: options.cluster,
       // out/main/serve.js → <repo>/firmware: what the installer copies onto boards.
       firmwareDir: fileURLToPath(new URL('../../firmware', import.meta.url)),
       // The broker address written onto boards, when the first LAN address is the wrong one

@@ -15,6 +15,9 @@ import { Ingestor } from './ingest/ingestor'
 import { createIntegrations, type Integrations } from './integrations/create-integrations'
 import type { FileDialogs } from './integrations/file-dialogs'
 import { brokerHandlers } from './broker/broker-handlers'
+import { standaloneCluster, type ClusterConfig } from './cluster/cluster-config'
+import { ingestRoute } from './cluster/cluster-topics'
+import { startCluster, type ClusterRuntime } from './cluster/create-cluster'
 import { MqttCore, type MqttCoreOptions, type MqttOverrides } from './mqtt/mqtt-core'
 import { mqttHandlers } from './mqtt/mqtt-handlers'
 import { simulatorHandlers } from './simulator/simulator-handlers'
@@ -45,6 +48,8 @@ export interface CoreOptions {
   firmwareDir?: string
   /** Installer knobs (advertised broker host, timeouts) for tests and unusual networks. */
   installer?: InstallerOptions
+  /** Role among several instances on one broker (`serve --role`); default `all`. */
+  cluster?: ClusterConfig
 }
 
 /** The running core: one dispatcher for calls, one bus for events, one close(). */
@@ -67,6 +72,8 @@ export interface Core {
   readonly installer: InstallerService
   close(): Promise<void>
 }
+  /** This instance's role among several on one broker, and its leader election. */
+  readonly cluster: ClusterRuntime
 
 /**
  * Composition root shared by the Electron shell, web mode and tests. It wires the
@@ -114,6 +121,13 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
   await devices.load()
   const ingestor = new Ingestor({
     registry: devices,
+  const cluster = startCluster({
+    config: options.cluster ?? standaloneCluster(),
+    url: options.mqtt?.externalUrl,
+    prefix: settings.get().devices.prefix,
+    clock,
+    logger: logger.child('cluster'),
+  })
     store: readings,
     clock,
     logger: logger.child('ingest'),
@@ -122,6 +136,7 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
     extraShed: () => ({ topicsEvicted: mqtt.topics.evicted }),
   })
   let retention = JSON.stringify(settings.get().storage)
+    route: ingestRoute(cluster.config, () => settings.get().devices.prefix),
   settings.onChange((next) => {
     // Retention (any tier) and the offline timeout are read on use; apply a change right away.
     if (JSON.stringify(next.storage) !== retention) {
@@ -143,6 +158,7 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
     overrides,
     backoff,
     keepaliveS,
+    cluster: cluster.config,
   })
   // Broker settings (port, TLS, WebSocket, loopback anonymity) take effect without a restart.
   settings.onChange(() => {
@@ -171,6 +187,7 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
     dialogs: options.dialogs,
   })
 
+    alerts: cluster.alerts,
   const warnings = (): string[] => [
     ...(restored ? [restored] : []),
     ...settings.warnings,
@@ -236,9 +253,11 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
     installer: installer.service,
     close: async () => {
       try {
+    cluster,
         await installer.close()
         await mqtt.close()
         ingestor.close()
+        await cluster.close()
         await integrations.close()
         await devices.close()
         readings.close()

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { parseClusterFlags, type ClusterConfig } from '../core/cluster/cluster-config'
 import { generateToken } from './auth'
 
 export interface ServeOptions {
@@ -15,6 +16,8 @@ export interface ServeOptions {
     anonymousLoopback?: boolean
     externalUrl?: string
   }
+  /** `--role` and friends: this instance's part among several on one broker. */
+  cluster: ClusterConfig
 }
 
 export const SERVE_USAGE = `Usage: npm run serve -- [options]
@@ -29,6 +32,14 @@ export const SERVE_USAGE = `Usage: npm run serve -- [options]
                      (or $IOTCC_MQTT_URL, which keeps a password out of the process list)
   --anonymous-loopback
                      let clients on 127.0.0.1 connect to the embedded broker without a password
+  --role ROLE        all (default) | ingest | view: several instances on one broker
+                     (needs --mqtt-url; README "Scaling out")
+  --share-group NAME shared-subscription group of the ingest instances (default iotcc)
+  --instance-id ID   stable name of this instance (default HOST-PID); its broker session
+                     is kept under it, so use the same one when restarting an instance
+  --leader-keepalive S
+                     keepalive of the alert leader's connection (default 30): a leader that
+                     stops answering is replaced within 1.5 × S
   --help             show this help
 `
 
@@ -63,18 +74,31 @@ export function parseServeOptions(
       'no-broker': { type: 'boolean' },
       'mqtt-url': { type: 'string' },
       'anonymous-loopback': { type: 'boolean' },
+      role: { type: 'string' },
+      'share-group': { type: 'string' },
+      'instance-id': { type: 'string' },
+      'leader-keepalive': { type: 'string' },
       help: { type: 'boolean' },
     },
   })
   if (values.help) return 'help'
   const token = values.token ?? env.IOTCC_TOKEN ?? generateToken()
   if (token.length < 8) throw new Error('--token must be at least 8 characters.')
+  const mqtt = parseMqttFlags(values, env)
+  const cluster = parseClusterFlags(values, env, mqtt.externalUrl !== undefined)
+  // Ingest and view instances share the external broker; none runs its own.
+  if (cluster.role !== 'all') {
+    if (mqtt.brokerPort !== undefined)
+      throw new Error(`--broker-port and --role ${cluster.role} contradict each other.`)
+    mqtt.brokerEnabled = false
+  }
   return {
     host: values.host ?? '127.0.0.1',
     port: parsePort(values.port, 5180, '--port'),
     dataDir: values['data-dir'] ?? defaultDataDir(env),
     token,
-    mqtt: parseMqttFlags(values, env),
+    mqtt,
+    cluster,
   }
 }
 

@@ -10,9 +10,10 @@ import type { StoredRule } from './rule-store'
 import { appliesTo, isLevelRule, levelCheck, type LevelCondition } from './rule-match'
 import { newEvents, offlineSince, type DeviceState } from './device-state'
 
+/** `at`: time of the reading behind the change (device time when known), else arrival time. */
 export interface EngineListener {
-  fired(incident: AlertIncident, rule: StoredRule): void
-  cleared(incident: AlertIncident, rule: StoredRule | null, reason: string): void
+  fired(incident: AlertIncident, rule: StoredRule, at: number): void
+  cleared(incident: AlertIncident, rule: StoredRule | null, reason: string, at: number): void
 }
 
 export interface AlertEngineOptions {
@@ -114,6 +115,7 @@ export class AlertEngine {
             rule,
             point.deviceId,
             type === 'stale' ? 'readings again' : 'readings again, no error',
+            point.ts,
           )
         }
       }
@@ -126,7 +128,7 @@ export class AlertEngine {
         if (!isLevelRule(rule.condition) || rule.condition.metric !== point.metric) continue
         if (!appliesTo(rule, state.device)) continue
         const value = rule.condition.type === 'threshold' ? point.value : window.rate()
-        if (value !== null) this.level(rule, rule.condition, state.device, value, now)
+        if (value !== null) this.level(rule, rule.condition, state.device, value, now, point.ts)
       }
     }
   }
@@ -227,6 +229,7 @@ export class AlertEngine {
     device: Device,
     value: number,
     now: number,
+    at: number,
   ): void {
     const k = key(rule.id, device.id)
     let track = this.tracks.get(k)
@@ -234,7 +237,7 @@ export class AlertEngine {
     track.value = value
     const { breach, recovered } = levelCheck(c, value)
     if (track.phase === 'firing') {
-      if (recovered) this.clear(rule, device.id, `${c.metric} back to normal`)
+      if (recovered) this.clear(rule, device.id, `${c.metric} back to normal`, at)
       return
     }
     if (!breach) {
@@ -245,7 +248,8 @@ export class AlertEngine {
       track.phase = 'pending'
       track.since = now
     }
-    if (now - track.since >= rule.forMinutes * 60_000) this.fire(rule, device, value, now)
+    if (now - track.since >= rule.forMinutes * 60_000)
+      this.fire(rule, device, value, now, undefined, at)
   }
 
   private fire(
@@ -254,6 +258,7 @@ export class AlertEngine {
     value: number | null,
     now: number,
     detail?: string,
+    at = now,
   ): void {
     const k = key(rule.id, device.id)
     const track = this.tracks.get(k)
@@ -274,10 +279,10 @@ export class AlertEngine {
     })
     this.tracks.set(k, { phase: 'firing', since: now, value, incident })
     this.options.logger.info('alert fired', { rule: rule.id, device: device.id })
-    this.options.listener.fired(incident, rule)
+    this.options.listener.fired(incident, rule, at)
   }
 
-  private clear(rule: StoredRule, deviceId: string, reason: string): void {
+  private clear(rule: StoredRule, deviceId: string, reason: string, at?: number): void {
     const k = key(rule.id, deviceId)
     const track = this.tracks.get(k)
     if (!track || track.phase !== 'firing') return
@@ -287,17 +292,23 @@ export class AlertEngine {
       value: track.value,
       incident: null,
     })
-    if (track.incident) this.clearIncident(track.incident, rule, reason)
+    if (track.incident) this.clearIncident(track.incident, rule, reason, at)
   }
 
-  private clearIncident(incident: AlertIncident, rule: StoredRule | null, reason: string): void {
-    const closed = this.options.log.markCleared(incident.id, this.options.clock.now())
+  private clearIncident(
+    incident: AlertIncident,
+    rule: StoredRule | null,
+    reason: string,
+    at?: number,
+  ): void {
+    const now = this.options.clock.now()
+    const closed = this.options.log.markCleared(incident.id, now)
     if (!closed) return
     this.options.logger.info('alert cleared', {
       rule: incident.ruleId,
       device: incident.deviceId,
       reason,
     })
-    this.options.listener.cleared(closed, rule, reason)
+    this.options.listener.cleared(closed, rule, reason, at ?? now)
   }
 }

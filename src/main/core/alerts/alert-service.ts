@@ -14,6 +14,7 @@ import type { Clock } from '../base/clock'
 import type { Logger } from '../base/logger'
 import type { MqttPublisher } from '../integrations/mqtt-port'
 import { AlertEngine } from './alert-engine'
+import type { AlertGate } from './alert-gate'
 import { AlertLog } from './alert-log'
 import { alertStatePayload, alertTopic } from './alert-mqtt'
 import { inQuietHours, localMinuteOfDay, noticeText, valueFormat } from './alert-text'
@@ -46,6 +47,10 @@ export interface AlertServiceOptions {
   webhook?: Omit<WebhookOptions, 'logger'> & Pick<WebhookQueueOptions, 'maxBackoffMs' | 'maxAgeMs'>
   minuteOfDay?: (ms: number) => number
   tickMs?: number
+  /** Several ingest instances: only the alert leader delivers (cluster/alert-handover.ts). */
+  gate?: AlertGate
+  /** false: rules are kept and listed, nothing is evaluated (a `view` instance). Default true. */
+  evaluate?: boolean
 }
 
 type DeliveryResult = { channel: 'notification' | 'mqtt' | 'webhook'; ok: boolean; detail: string }
@@ -90,8 +95,8 @@ export class AlertService {
       minuteOfDay: this.minuteOfDay,
       tickMs: options.tickMs,
       listener: {
-        fired: (incident, rule) => this.deliver('fired', incident, rule),
-        cleared: (incident, rule, reason) => this.deliver('cleared', incident, rule, reason),
+        fired: (incident, rule, at) => this.gated('fired', incident, rule, at),
+        cleared: (incident, rule, reason, at) => this.gated('cleared', incident, rule, at, reason),
       },
     })
   }
@@ -102,6 +107,7 @@ export class AlertService {
 
   async start(): Promise<void> {
     await this.rules.load()
+    if (this.options.evaluate === false) return
     this.engine.start(this.options.devices.list(), (id) => this.options.devices.events(id, 10))
   }
 
@@ -180,10 +186,11 @@ export class AlertService {
   }
 
   onReadings(points: readonly ReadingPoint[]): void {
-    this.engine.onReadings(points)
+    if (this.options.evaluate !== false) this.engine.onReadings(points)
   }
 
   onDevice(device: Device): void {
+    if (this.options.evaluate === false) return
     this.engine.onDevice(device, this.options.devices.events(device.id, 10))
   }
 
@@ -197,6 +204,7 @@ export class AlertService {
 
   /** Resolves when no delivery is in flight (tests, shutdown); webhook retries may be due later. */
   async settled(): Promise<void> {
+    await this.options.gate?.settled()
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight])
     await this.webhooks.idle()
   }
@@ -210,6 +218,27 @@ export class AlertService {
 
   private rulesChanged(): void {
     this.options.emit('alertRules.changed', this.listRules())
+  }
+
+  /** Through the gate when there is one (only the alert leader delivers), else at once. */
+  private gated(
+    state: 'fired' | 'cleared',
+    incident: AlertIncident,
+    rule: StoredRule | null,
+    at: number,
+    reason?: string,
+  ): void {
+    const gate = this.options.gate
+    if (!gate) return this.deliver(state, incident, rule, reason)
+    gate.submit(
+      {
+        ruleId: incident.ruleId,
+        deviceId: incident.deviceId,
+        phase: state === 'fired' ? 'firing' : 'ok',
+        at,
+      },
+      () => this.deliver(state, incident, rule, reason),
+    )
   }
 
   private deliver(

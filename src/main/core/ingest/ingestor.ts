@@ -17,6 +17,7 @@ import { IngestCounters } from './ingest-counters'
 import { LagMeter } from './lag-meter'
 import { dropOutOfRange } from './range-check'
 import { RedeliveryFilter } from './redelivery-filter'
+import { StoreOnlyPath } from './store-only'
 import { UiBatch } from './ui-batch'
 
 export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void
@@ -38,7 +39,20 @@ export interface IngestorOptions {
   highWater?: number
   /** Shed counters kept elsewhere (e.g. the topic explorer's evictions), merged into stats. */
   extraShed?: () => Record<string, number>
+  /**
+   * Per message: store its readings, and/or observe it (registry, live values, alerts). Default
+   * both; a cluster instance stores only its shared-subscription share (cluster-topics.ts).
+   */
+  route?: (message: MqttMessage) => IngestRoute
 }
+
+/** What ingestion does with one message (see IngestorOptions.route). */
+export interface IngestRoute {
+  store: boolean
+  observe: boolean
+}
+
+const STORE_AND_OBSERVE: IngestRoute = { store: true, observe: true }
 
 /** Readings per readings.batch event; past this the oldest of the tick are left out (the UI only needs recent ones). */
 export const MAX_BATCH = 5000
@@ -57,6 +71,8 @@ export class Ingestor {
   /** Holds the embedded broker's publishers back while storage is behind. */
   readonly gate: BackpressureGate
   private readonly redeliveries = new RedeliveryFilter()
+  /** A cluster instance's share of the readings (see IngestorOptions.route). */
+  private readonly storeOnly: StoreOnlyPath
   private readonly lag = new LagMeter()
   private readonly clockWarnings = new ClockWarnings()
   private readonly counters: IngestCounters
@@ -77,6 +93,7 @@ export class Ingestor {
     this.context = { prefix: options.prefix(), ha: this.ha }
     this.counters = new IngestCounters(options.clock.now())
     this.highWater = options.highWater ?? 20_000
+    this.storeOnly = new StoreOnlyPath(options.registry, options.store, this.counters)
     this.gate = new BackpressureGate({
       queued: () => options.store.pending,
       highWater: this.highWater,
@@ -90,6 +107,7 @@ export class Ingestor {
       options.registry.onRemove((id) => {
         this.pendingDevices.delete(id)
         this.redeliveries.forgetDevice(id)
+        this.storeOnly.forgetDevice(id)
         this.lag.forgetDevice(id)
         this.clockWarnings.forgetDevice(id)
         options.emit('device.removed', { id })
@@ -105,13 +123,18 @@ export class Ingestor {
     c.messages++
     c.lastMessageAt = message.receivedAt
     try {
+      const route = this.options.route ? this.options.route(message) : STORE_AND_OBSERVE
+      if (!route.store && !route.observe) {
+        c.ignored++
+        return
+      }
       this.context.prefix = this.options.prefix()
       const outcome = parseMessage(message, this.context)
       if (outcome.kind === 'unparsed') this.recordUnparsed(message, outcome.reason, outcome.detail)
       else if (outcome.kind === 'ignored') c.ignored++
       else {
         c.parsed++
-        for (const update of outcome.updates) this.apply(update, message)
+        for (const update of outcome.updates) this.apply(update, message, route)
       }
     } catch (error) {
       // Parsers are total; this guards the registry/store side, which must not take the app down either.
@@ -197,10 +220,14 @@ export class Ingestor {
     for (const off of this.unsubscribe) off()
   }
 
-  private apply(update: DeviceUpdate, message: MqttMessage): void {
+  private apply(update: DeviceUpdate, message: MqttMessage, route: IngestRoute): void {
     const { registry, store } = this.options
     const c = this.counters
     const vouched = message.login !== undefined || update.online !== undefined
+    if (!route.observe) {
+      this.storeOnly.apply(update, message)
+      return
+    }
     if (!registry.canAccept(update.deviceId, vouched)) {
       c.ignored++
       c.devicesRefused++
@@ -223,8 +250,10 @@ export class Ingestor {
       // unknown moment: show it as latest, but do not invent a timestamp for history.
       c.retainedNotStored += readings.length
     } else if (readings.length > 0) {
-      store.add(deviceId, readingsTs, update.seq, readings)
-      c.readings += readings.length
+      if (route.store) {
+        store.add(deviceId, readingsTs, update.seq, readings)
+        c.readings += readings.length
+      }
       if (update.ts !== undefined && !message.retain)
         this.lag.recordDeviceTime(deviceId, update.ts, message.receivedAt)
       const keep = this.wantsStored()

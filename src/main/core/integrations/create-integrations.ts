@@ -9,7 +9,7 @@ import type { ReadingPoint } from '../../../shared/contract/readings'
 import type { backupMethods } from '../../../shared/contract/backup'
 import type { exportMethods } from '../../../shared/contract/export'
 import type { integrationsMethods } from '../../../shared/contract/integrations'
-import { AlertService } from '../alerts/alert-service'
+import { AlertService, type AlertServiceOptions } from '../alerts/alert-service'
 import { alertsHandlers } from '../alerts/alerts-handlers'
 import { BackupService } from '../backup/backup-service'
 import { backupHandlers } from '../backup/backup-handlers'
@@ -60,6 +60,8 @@ export interface IntegrationsDeps {
   dialogs?: FileDialogs
   /** Extra data-folder subfolders to include in backups (e.g. broker persistence). */
   backupDirs?: readonly string[]
+  /** Roles (cluster/): who delivers alerts, and whether this instance evaluates them at all. */
+  alerts?: Pick<AlertServiceOptions, 'gate' | 'evaluate'>
 }
 
 export interface Integrations {
@@ -106,6 +108,7 @@ export async function createIntegrations(d: IntegrationsDeps): Promise<Integrati
     units: () => settings.get().ui.units,
     offlineAfterMs: () => settings.get().devices.offlineAfterS * 1000,
     onIncident: (incident, reason) => forwarder.addAlert(incident, reason),
+    ...d.alerts,
   })
   await alerts.start()
   const ha = new HaDiscovery({

@@ -8,6 +8,8 @@ import type { Logger } from '../base/logger'
 import { EmbeddedBroker, type EmbeddedBrokerConfig } from '../broker/embedded-broker'
 import { APP_USERNAME, CredentialStore } from '../broker/credential-store'
 import { RefusalLog } from '../broker/refusal-log'
+import type { ClusterConfig } from '../cluster/cluster-config'
+import { clusterConnections } from '../cluster/cluster-topics'
 import { Simulator } from '../simulator/simulator'
 import { CommandService } from './command-service'
 import { ConnectionManager } from './connection-manager'
@@ -44,6 +46,8 @@ export interface MqttCoreOptions {
     payload: EventPayload<E>,
   ) => void
   overrides?: MqttOverrides
+  /** Role in a deployment of several instances: which connections `--mqtt-url` gets. */
+  cluster?: ClusterConfig
   /** Test knobs. */
   backoff?: Backoff
   keepaliveS?: number
@@ -112,7 +116,11 @@ export class MqttCore {
     await this.connections.load()
     await this.startBroker()
     const url = this.options.overrides?.externalUrl
-    if (url) {
+    const cluster = this.options.cluster
+    if (url && cluster && cluster.role !== 'all') {
+      for (const { id, input } of clusterConnections(url, cluster))
+        this.connections.addTransient(input, id)
+    } else if (url) {
       // Credentials, if any, ride in the URL (mqtt://user:pass@host:port).
       this.connections.addTransient({
         name: 'Command line',

@@ -1,0 +1,78 @@
+import type { AlertServiceOptions } from '../alerts/alert-service'
+import type { Clock } from '../base/clock'
+import type { Logger } from '../base/logger'
+import { AlertHandover } from './alert-handover'
+import type { ClusterConfig } from './cluster-config'
+import { LeaderElection } from './leader-election'
+
+export interface ClusterRuntime {
+  readonly config: ClusterConfig
+  /** For the alert service: the hand-over gate (ingest) or no evaluation at all (view). */
+  readonly alerts: Pick<AlertServiceOptions, 'gate' | 'evaluate'>
+  /** The leader election of an ingest instance. */
+  readonly election: LeaderElection | null
+  /** One line for the console: role, instance, group. */
+  describe(): string
+  close(): Promise<void>
+}
+
+export interface ClusterDeps {
+  config: ClusterConfig
+  /** The shared broker (`--mqtt-url`); parseClusterFlags makes sure ingest/view have one. */
+  url: string | undefined
+  /** settings.devices.prefix when the core starts (the cluster's topics live under it). */
+  prefix: string
+  clock: Clock
+  logger: Logger
+  /** Default: config.keepaliveS. */
+  keepaliveS?: number
+}
+
+/**
+ * The role-dependent parts of one instance: nothing for `all`, no alert evaluation for
+ * `view`, the leader election and the alert hand-over for `ingest`. Started before the
+ * alert service, so a hand-over gate is in place before the first reading is evaluated.
+ */
+export function startCluster(d: ClusterDeps): ClusterRuntime {
+  const { config } = d
+  const describe = (): string =>
+    config.role === 'all'
+      ? 'all'
+      : `${config.role} (instance ${config.instanceId}, run ${config.runId}, group ${config.group})`
+  if (config.role !== 'ingest' || !d.url) {
+    return {
+      config,
+      alerts: config.role === 'view' ? { evaluate: false } : {},
+      election: null,
+      describe,
+      close: async () => undefined,
+    }
+  }
+  let handover: AlertHandover | null = null
+  const election = new LeaderElection({
+    url: d.url,
+    prefix: d.prefix,
+    runId: config.runId,
+    clock: d.clock,
+    logger: d.logger.child('leader'),
+    keepaliveS: d.keepaliveS ?? config.keepaliveS,
+    onClusterMessage: (topic, payload) => handover?.onLedger(topic, payload),
+  })
+  handover = new AlertHandover({
+    seat: election,
+    prefix: () => d.prefix,
+    logger: d.logger.child('handover'),
+  })
+  election.start()
+  return {
+    config,
+    alerts: { gate: handover },
+    election,
+    describe,
+    close: async () => {
+      await handover.settled()
+      handover.close()
+      await election.close()
+    },
+  }
+}
