@@ -2,11 +2,14 @@
  * Headless web mode (`npm run serve`): the same core as the desktop app, with the
  * renderer served over HTTP and the contract over a token-protected WebSocket.
  */
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { version } from '../../package.json'
 import { DataDirLockedError } from './core/base/data-lock'
 import { createCore, type Core } from './core/create-core'
-import { createLogger, type Logger } from './core/base/logger'
+import { createLogger, stderrSink, type Logger } from './core/base/logger'
+import { lanUrls } from './server/lan-urls'
+import { RotatingLogFile, teeSink } from './server/log-file'
 import { parseServeOptions, SERVE_USAGE, type ServeOptions } from './server/serve-options'
 import { WebServer } from './server/web-server'
 
@@ -22,7 +25,12 @@ async function main(): Promise<void> {
     process.stdout.write(SERVE_USAGE)
     return
   }
-  const logger = createLogger({ level: process.env.IOTCC_LOG === 'debug' ? 'debug' : 'info' })
+  // Also into the data folder, rotated (1 MiB × 5 old files): a service's stderr may go nowhere.
+  const logFile = new RotatingLogFile({ path: join(options.dataDir, 'logs', 'serve.log') })
+  const logger = createLogger({
+    level: process.env.IOTCC_LOG === 'debug' ? 'debug' : 'info',
+    sink: teeSink(stderrSink, logFile.sink),
+  })
   const core = await startCore(options, logger)
   const staticDir = fileURLToPath(new URL('../renderer', import.meta.url))
   const server = new WebServer({ core, staticDir, ...options, logger: logger.child('web') })
@@ -40,6 +48,8 @@ async function main(): Promise<void> {
     process.exit(1)
   }
   process.stdout.write(`Web UI: ${address.url}\n`)
+  for (const url of lanUrls(address.url, address.host))
+    process.stdout.write(`  from the LAN: ${url}\n`)
   if (options.cluster.role !== 'all') process.stdout.write(`Role: ${core.cluster.describe()}\n`)
   for (const line of brokerLines(core)) process.stdout.write(`${line}\n`)
   for (const warning of core.settings.warnings) process.stdout.write(`Warning: ${warning}\n`)
