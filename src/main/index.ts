@@ -1,146 +1,126 @@
 /**
- * The Electron shell: the only file in main that imports electron. It builds a locked-down
- * window, creates the core, and binds the contract to one IPC channel each way.
+ * The Electron shell: the only file in main that imports electron. It hands Electron's
+ * objects to the plain modules of ./shell (tested in Node with a stand-in), creates the core
+ * and binds the contract to one IPC channel each way.
  */
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, dialog, ipcMain, Notification, session, shell } from 'electron'
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  nativeImage,
+  Notification,
+  safeStorage,
+  screen,
+  session,
+  Tray,
+} from 'electron'
 import { version } from '../../package.json'
-import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../shared/api'
 import { createCore, type Core } from './core/create-core'
 import { createLogger } from './core/base/logger'
-import type { FileDialogs } from './core/integrations/file-dialogs'
 import { CONTENT_SECURITY_POLICY } from './server/web-server'
+import { notifyAlerts } from './shell/alert-notifications'
+import { shellPaths } from './shell/data-paths'
+import { electronDialogs } from './shell/file-dialogs'
+import { forwardEvents, registerIpc } from './shell/ipc-bridge'
+import { applyStartAtLogin } from './shell/login-item'
+import { createMainWindow, focusWindow } from './shell/main-window'
+import { guardContents } from './shell/navigation-guard'
+import { createPagePolicy } from './shell/page-policy'
+import { installQuitSequence } from './shell/quit-sequence'
+import { electronSecretBox } from './shell/secret-box-electron'
+import { lockSession } from './shell/session-policy'
+import { claimSingleInstance } from './shell/single-instance'
+import { TrayController } from './shell/tray'
+import { trayIconPng } from './shell/tray-icon'
+import { checkForUpdate, updatePlan } from './shell/updater'
+import { loadWindowState, saveWindowState } from './shell/window-state'
 
-const here = fileURLToPath(new URL('.', import.meta.url))
-const logger = createLogger()
+const logger = createLogger().child('shell')
+const paths = shellPaths({
+  mainDir: fileURLToPath(new URL('.', import.meta.url)),
+  isPackaged: app.isPackaged,
+  resourcesPath: process.resourcesPath,
+  appPath: app.getAppPath(),
+})
+const policy = createPagePolicy({
+  indexFile: paths.indexFile,
+  devUrl: app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL,
+})
 let core: Core | undefined
 let window: BrowserWindow | undefined
+let tray: TrayController | undefined
 
-function isOwnPage(url: string): boolean {
-  const devUrl = process.env.ELECTRON_RENDERER_URL
-  return devUrl ? url.startsWith(devUrl) : url.startsWith('file://')
-}
-
-function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 820,
-    minWidth: 900,
-    minHeight: 600,
-    show: false,
-    title: 'ESP32 IoT Control Center',
-    webPreferences: {
-      preload: join(here, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-    },
+function openWindow(): void {
+  if (window && !window.isDestroyed()) return focusWindow(window)
+  const dataDir = app.getPath('userData')
+  const workAreas = screen.getAllDisplays().map((d) => d.workArea)
+  window = createMainWindow({
+    BrowserWindow,
+    preloadFile: paths.preloadFile,
+    policy,
+    state: loadWindowState(dataDir, workAreas, logger),
+    onClose: (state) =>
+      void saveWindowState(dataDir, state).catch((error: unknown) =>
+        logger.warn('window state not saved', { error }),
+      ),
   })
-  win.once('ready-to-show', () => win.show())
-  const devUrl = process.env.ELECTRON_RENDERER_URL
-  if (devUrl) void win.loadURL(devUrl)
-  else void win.loadFile(join(here, '../renderer/index.html'))
-  return win
-}
-
-function lockDown(): void {
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({
-      responseHeaders: {
-        ...details.responseHeaders,
-        'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
-      },
-    })
-  })
-  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) =>
-    callback(permission === 'notifications'),
-  )
-  app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', (event, url) => {
-      if (!isOwnPage(url)) event.preventDefault()
-    })
-    contents.setWindowOpenHandler(({ url }) => {
-      if (url.startsWith('https://')) void shell.openExternal(url)
-      return { action: 'deny' }
-    })
-  })
-}
-
-/** Native save/open dialogs for export and backup; null when the person cancels. */
-const dialogs: FileDialogs = {
-  async saveFile({ title, defaultName, filters }) {
-    const options = { title, defaultPath: defaultName, filters }
-    const result = window
-      ? await dialog.showSaveDialog(window, options)
-      : await dialog.showSaveDialog(options)
-    return result.canceled || !result.filePath ? null : result.filePath
-  },
-  async openFile({ title, filters }) {
-    const options = { title, filters, properties: ['openFile' as const] }
-    const result = window
-      ? await dialog.showOpenDialog(window, options)
-      : await dialog.showOpenDialog(options)
-    return result.canceled ? null : (result.filePaths[0] ?? null)
-  },
-}
-
-function notifyAlerts(running: Core): void {
-  const show = (notice: { notify: boolean; title: string; body: string }): void => {
-    if (notice.notify && Notification.isSupported())
-      new Notification({ title: notice.title, body: notice.body }).show()
-  }
-  running.events.on('alert.fired', show)
-  running.events.on('alert.cleared', show)
 }
 
 async function start(): Promise<void> {
-  lockDown()
-  core = await createCore({
+  lockSession(session.defaultSession, { csp: CONTENT_SECURITY_POLICY, policy, log: logger })
+  app.on('web-contents-created', (_event, contents) => guardContents(contents, policy, logger))
+  const running = await createCore({
     dataDir: app.getPath('userData'),
     shell: 'electron',
     version,
+    logger: createLogger(),
+    dialogs: electronDialogs(dialog, () => window),
+    secrets: electronSecretBox(safeStorage),
+    firmwareDir: paths.firmwareDir,
+  })
+  core = running
+  notifyAlerts(running.events, Notification)
+  const unregister = registerIpc(ipcMain, running, policy)
+  const unforward = forwardEvents(running.events, () => window)
+  installQuitSequence(app, {
+    log: logger,
+    close: async () => {
+      unregister()
+      unforward()
+      tray?.close()
+      await running.close()
+    },
+  })
+  openWindow()
+  tray = new TrayController({
+    tray: new Tray(nativeImage.createFromBuffer(trayIconPng(), { scaleFactor: 2 })),
+    buildMenu: (items) => Menu.buildFromTemplate(items),
+    core: running,
+    open: openWindow,
+    quit: () => app.quit(),
+    log: logger,
+  })
+  void tray.refresh()
+  const desktop = (): void => {
+    applyStartAtLogin(app, process.platform, running.settings.get().desktop.startAtLogin)
+  }
+  desktop()
+  running.settings.onChange(desktop)
+  void checkForUpdate(
+    updatePlan(running.settings.get().desktop, app.isPackaged),
+    async () => (await import('electron-updater')).autoUpdater,
     logger,
-    dialogs,
-    // Packaged: electron-builder's extraResources copy firmware/ next to app.asar.
-    firmwareDir: app.isPackaged
-      ? join(process.resourcesPath, 'firmware')
-      : join(app.getAppPath(), 'firmware'),
-  })
-  notifyAlerts(core)
-  ipcMain.handle(IPC_CALL_CHANNEL, (event, method: unknown, params: unknown) => {
-    if (!event.senderFrame || !isOwnPage(event.senderFrame.url)) {
-      return {
-        ok: false,
-        error: { code: 'PERMISSION_DENIED', message: 'Call from an unknown page.' },
-      }
-    }
-    return core?.call(method, params)
-  })
-  core.events.onAny((name, payload) => {
-    if (window && !window.isDestroyed()) window.webContents.send(IPC_EVENT_CHANNEL, name, payload)
-  })
-  window = createWindow()
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) window = createWindow()
-  })
+  )
 }
 
-if (!app.requestSingleInstanceLock()) {
-  app.quit()
-} else {
-  // A second launch of the app focuses this one (its window may be closed on macOS).
-  app.on('second-instance', () => {
-    if (!core) return
-    if (!window || window.isDestroyed()) window = createWindow()
-    if (window.isMinimized()) window.restore()
-    window.focus()
-  })
+if (claimSingleInstance(app, () => core && openWindow())) {
+  app.on('activate', () => core && openWindow())
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit()
   })
-  app.on('will-quit', () => void core?.close())
   app
     .whenReady()
     .then(start)
