@@ -1,28 +1,33 @@
-import { useCallback, useEffect, useState } from 'react'
+import { useState } from 'react'
 import type { DeviceCredential } from '@shared/contract/broker'
 import { useApi } from '../api/api-context'
 import { ErrorBanner } from '../components/ErrorBanner'
 import { formatDateTime } from '../lib/time'
+import { ExtraTopicsEditor } from './ExtraTopicsEditor'
+import { ExtraTopicList } from './IssuedLogin'
 import { IssueCredentialForm } from './IssueCredentialForm'
 
-/** Per-device broker logins: who may connect, create one, revoke one. */
-export function CredentialsCard() {
+/** Per-device broker logins: who may connect where, create one, edit its topics, revoke one. */
+export function CredentialsCard({
+  list,
+  error: loadError,
+  reload,
+}: {
+  list: DeviceCredential[] | undefined
+  error: unknown
+  reload: () => void
+}) {
   const api = useApi()
-  const [list, setList] = useState<DeviceCredential[]>()
   const [error, setError] = useState<unknown>()
   const [confirming, setConfirming] = useState<string>()
-
-  const load = useCallback(() => {
-    api.call('broker.credentials.list', {}).then(setList, setError)
-  }, [api])
-  useEffect(load, [load])
+  const [editing, setEditing] = useState<string>()
 
   const revoke = async (deviceId: string): Promise<void> => {
     setError(undefined)
     setConfirming(undefined)
     try {
       await api.call('broker.credentials.revoke', { deviceId })
-      load()
+      reload()
     } catch (err) {
       setError(err)
     }
@@ -35,14 +40,15 @@ export function CredentialsCard() {
         Each device gets its own user name and password. The Installer creates one automatically;
         create one here for a device you set up yourself.
       </p>
-      <ErrorBanner error={error} onRetry={load} />
-      <IssueCredentialForm onIssued={load} />
+      <ErrorBanner error={error ?? loadError} onRetry={reload} />
+      <IssueCredentialForm onIssued={reload} />
       {list && list.length > 0 && (
         <table className="plain-table credentials-table">
           <thead>
             <tr>
               <th scope="col">Device</th>
               <th scope="col">User name</th>
+              <th scope="col">Extra topics</th>
               <th scope="col">Created</th>
               <th scope="col">
                 <span className="sr-only">Actions</span>
@@ -55,6 +61,31 @@ export function CredentialsCard() {
                 <td>{c.deviceId}</td>
                 <td>
                   <code>{c.username}</code>
+                </td>
+                <td>
+                  {editing === c.username ? (
+                    <ExtraTopicsEditor
+                      credential={c}
+                      onDone={(saved) => {
+                        setEditing(undefined)
+                        if (saved) reload()
+                      }}
+                    />
+                  ) : (
+                    <>
+                      <ExtraTopicList
+                        topics={c.legacyTopic ? [c.legacyTopic, ...c.allow] : c.allow}
+                      />{' '}
+                      <button
+                        type="button"
+                        className="small"
+                        aria-label={`Edit extra topics of ${c.username}`}
+                        onClick={() => setEditing(c.username)}
+                      >
+                        Edit
+                      </button>
+                    </>
+                  )}
                 </td>
                 <td>{formatDateTime(c.createdAt)}</td>
                 <td className="actions-cell">

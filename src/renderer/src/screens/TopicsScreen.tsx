@@ -4,6 +4,7 @@ import { EmptyState } from '../components/EmptyState'
 import { ErrorBanner } from '../components/ErrorBanner'
 import { ScreenHeader } from '../components/ScreenHeader'
 import { PublishForm } from '../topics/PublishForm'
+import { RefusedNotice } from '../topics/RefusedNotice'
 import { TopicDetails } from '../topics/TopicDetails'
 import { TopicTree } from '../topics/TopicTree'
 import { topicCountText } from '../topics/topic-count'
@@ -84,6 +85,7 @@ export function TopicsScreen() {
         }
       />
       <ErrorBanner error={snapshot.error} />
+      <RefusedNotice />
       <div className="topics-layout">
         <section className="card topics-tree-card" aria-label="Topic tree">
           <input
