@@ -20,6 +20,7 @@ import { ingestRoute } from './cluster/cluster-topics'
 import { startCluster, type ClusterRuntime } from './cluster/create-cluster'
 import { MqttCore, type MqttCoreOptions, type MqttOverrides } from './mqtt/mqtt-core'
 import { mqttHandlers } from './mqtt/mqtt-handlers'
+import type { SecretCodec } from './mqtt/secret-box'
 import { simulatorHandlers } from './simulator/simulator-handlers'
 import { createInstaller, type InstallerOptions } from './installer/create-installer'
 import type { InstallerService } from './installer/installer-service'
@@ -38,6 +39,8 @@ export interface CoreOptions {
   clock?: Clock
   /** Native save/open dialogs (Electron shell only): export and backup use them. */
   dialogs?: FileDialogs
+  /** Seals connection passwords at rest (Electron shell: safeStorage); default plain, 0600. */
+  secrets?: SecretCodec
   /** Broker / MQTT command-line overrides (web mode flags) and test knobs. */
   mqtt?: MqttOverrides & Pick<MqttCoreOptions, 'backoff' | 'keepaliveS'>
   /**
@@ -159,6 +162,7 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
     backoff,
     keepaliveS,
     cluster: cluster.config,
+    secrets: options.secrets,
   })
   // Broker settings (port, TLS, WebSocket, loopback anonymity) take effect without a restart.
   settings.onChange(() => {

@@ -12,6 +12,7 @@ import type { MqttMessage } from '../../../shared/mqtt-message'
 import type { Clock } from '../base/clock'
 import type { Logger } from '../base/logger'
 import { ConnectionStore, newClientId, type StoredConnection } from './connection-store'
+import type { SecretCodec } from './secret-box'
 import { MqttConnection, type Backoff } from './mqtt-connection'
 import { testConnection } from './test-connection'
 
@@ -24,6 +25,8 @@ export interface ConnectionManagerOptions {
   onChanged: (connection: Connection) => void
   backoff?: Backoff
   keepaliveS?: number
+  /** How passwords are sealed at rest (the desktop's OS keychain); default: plain, file 0600. */
+  secrets?: SecretCodec
 }
 
 interface Entry {
@@ -44,7 +47,11 @@ export class ConnectionManager {
   private readonly entries = new Map<string, Entry>()
 
   constructor(private readonly options: ConnectionManagerOptions) {
-    this.store = new ConnectionStore(options.dataDir, options.logger.child('store'))
+    this.store = new ConnectionStore(
+      options.dataDir,
+      options.logger.child('store'),
+      options.secrets,
+    )
   }
 
   get warnings(): readonly string[] {

@@ -4,10 +4,15 @@ import { z } from 'zod'
 import { DEFAULT_SESSION_EXPIRY_S } from '../../../shared/contract/connections'
 import type { Logger } from '../base/logger'
 import { JsonStore, type JsonDocument } from '../base/json-store'
+import { plainCodec, SecretFile, type SecretCodec, type SecretFields } from './secret-box'
 
 const Qos = z.union([z.literal(0), z.literal(1), z.literal(2)])
 
-/** An external connection as stored: secrets included (the file stays in the data dir). */
+/**
+ * An external connection as the app uses it, secrets included. On disk the secret fields
+ * (SECRET_FIELDS) live in the secret file, not in connections.json: a file written before
+ * that still has them in plain text, and they are moved on load.
+ */
 export const StoredConnection = z.object({
   id: z.string(),
   name: z.string(),
@@ -41,16 +46,46 @@ export const CONNECTIONS_DOCUMENT: JsonDocument<typeof ConnectionsFile> = {
   version: 1,
 }
 
+/** The fields of a connection kept in the secret file. */
+export const SECRET_FIELDS = ['password', 'key'] as const
+function withoutSecrets(connection: StoredConnection): StoredConnection {
+  const copy = { ...connection }
+  for (const field of SECRET_FIELDS) delete copy[field]
+  return copy
+}
+
+function secretsOf(connection: StoredConnection): SecretFields {
+  const fields: SecretFields = {}
+  for (const field of SECRET_FIELDS) {
+    const value = connection[field]
+    if (value) fields[field] = value
+  }
+  return fields
+}
+
 /** A client id that fits MQTT 3.1.1's guaranteed 23 characters (§3.1.3.1). */
 export function newClientId(): string {
   return `iotcc-${randomBytes(6).toString('hex')}`
 }
 
-/** External broker connections in `<dataDir>/connections.json`. */
+/**
+ * External broker connections in `<dataDir>/connections.json`, their secrets in the secret
+ * file (see secret-box.ts). A secret file that cannot be read is set aside with a warning:
+ * the connections stay, without their passwords, and nothing is overwritten.
+ */
 export class ConnectionStore {
   private readonly store: JsonStore<typeof ConnectionsFile>
+  private readonly secretFile: SecretFile
+  private secrets = new Map<string, SecretFields>()
+  private readonly secretWarnings: string[] = []
 
-  constructor(dataDir: string, logger: Logger) {
+  constructor(
+    dataDir: string,
+    private readonly logger: Logger,
+    codec: SecretCodec = plainCodec,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.secretFile = new SecretFile(dataDir, codec)
     this.store = new JsonStore({
       ...CONNECTIONS_DOCUMENT,
       file: join(dataDir, CONNECTIONS_DOCUMENT.name),
@@ -60,26 +95,65 @@ export class ConnectionStore {
   }
 
   get warnings(): readonly string[] {
-    return this.store.warnings
+    return [...this.store.warnings, ...this.secretWarnings]
   }
 
   async load(): Promise<void> {
     await this.store.load()
+    const loaded = await this.secretFile.load()
+    if (loaded.ok) this.secrets = loaded.secrets
+    else {
+      const aside = await this.secretFile.setAside(this.now())
+      const message =
+        `${this.secretFile.path} ${loaded.reason}; it was moved to ${aside}. ` +
+        'The external connections are kept; enter their passwords (and TLS keys) again.'
+      this.logger.warn(message)
+      this.secretWarnings.push(message)
+      this.secrets = new Map()
+    }
+    await this.migratePlainSecrets()
+  }
+
+  /** Secrets still in connections.json (older versions) move to the secret file. */
+  private async migratePlainSecrets(): Promise<void> {
+    const plain = this.store.data.connections.filter((c) => Object.keys(secretsOf(c)).length > 0)
+    if (plain.length === 0) return
+    for (const connection of plain) {
+      this.secrets.set(connection.id, {
+        ...this.secrets.get(connection.id),
+        ...secretsOf(connection),
+      })
+    }
+    // Secret file first: a crash in between leaves the secrets in both, never in neither.
+    await this.secretFile.save(this.secrets)
+    await this.store.replace({
+      ...this.store.data,
+      connections: this.store.data.connections.map(withoutSecrets),
+    })
+    this.logger.info('connection secrets moved out of connections.json', {
+      connections: plain.length,
+      to: this.secretFile.codecName,
+    })
   }
 
   get appClientId(): string {
     return this.store.data.appClientId
   }
 
+  /** The connections with their secrets. */
   list(): StoredConnection[] {
-    return this.store.data.connections
+    return this.store.data.connections.map((c) => ({ ...c, ...this.secrets.get(c.id) }))
   }
 
   async put(connection: StoredConnection): Promise<void> {
     const others = this.store.data.connections.filter((c) => c.id !== connection.id)
     const index = this.store.data.connections.findIndex((c) => c.id === connection.id)
     const connections = [...others]
-    connections.splice(index < 0 ? connections.length : index, 0, connection)
+    connections.splice(index < 0 ? connections.length : index, 0, withoutSecrets(connection))
+    const fields = secretsOf(connection)
+    if (Object.keys(fields).length > 0) this.secrets.set(connection.id, fields)
+    else this.secrets.delete(connection.id)
+    await this.secretFile.save(this.secrets)
     await this.store.replace({ ...this.store.data, connections })
   }
 
@@ -88,5 +162,6 @@ export class ConnectionStore {
       ...this.store.data,
       connections: this.store.data.connections.filter((c) => c.id !== id),
     })
+    if (this.secrets.delete(id)) await this.secretFile.save(this.secrets)
   }
 }

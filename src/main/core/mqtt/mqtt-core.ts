@@ -12,6 +12,7 @@ import type { ClusterConfig } from '../cluster/cluster-config'
 import { clusterConnections } from '../cluster/cluster-topics'
 import { Simulator } from '../simulator/simulator'
 import { CommandService } from './command-service'
+import type { SecretCodec } from './secret-box'
 import { ConnectionManager } from './connection-manager'
 import type { Backoff } from './mqtt-connection'
 import { TopicExplorer } from './topic-explorer'
@@ -48,6 +49,8 @@ export interface MqttCoreOptions {
   overrides?: MqttOverrides
   /** Role in a deployment of several instances: which connections `--mqtt-url` gets. */
   cluster?: ClusterConfig
+  /** How connection passwords are sealed at rest (desktop: the OS keychain). */
+  secrets?: SecretCodec
   /** Test knobs. */
   backoff?: Backoff
   keepaliveS?: number
@@ -84,6 +87,7 @@ export class MqttCore {
       logger: logger.child('connections'),
       backoff: options.backoff,
       keepaliveS: options.keepaliveS,
+      secrets: options.secrets,
       onChanged: (connection) => emit('connection.changed', connection),
       onMessage: (message) => this.receive(message),
     })

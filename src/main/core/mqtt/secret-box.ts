@@ -1,0 +1,117 @@
+/**
+ * Where the external connections' secrets (broker passwords, TLS client keys) live at rest:
+ * apart from connections.json, in a file always written with mode 0600 (owner only):
+ * `connection-secrets.keychain.json` (desktop) or `connection-secrets.json` (web mode), one
+ * per codec, so running web mode on the desktop app's folder never clobbers the other's. What each value is on disk depends on the codec: in the desktop app the
+ * OS keychain's key encrypts it (Electron safeStorage: Keychain, DPAPI, libsecret/kwallet);
+ * in web mode there is no keychain and the value is stored as is, protected by the file mode
+ * alone (README says so). Secrets are never logged.
+ */
+import { chmod, readFile, rename, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { z } from 'zod'
+
+/** Seals a secret for the disk and opens it again. `open` throws on a value it cannot read. */
+export interface SecretCodec {
+  /** Recorded in the file: a file sealed by one codec is never opened by another. */
+  readonly name: 'os-keychain' | 'plain'
+  seal(secret: string): string
+  open(sealed: string): string
+}
+
+/** Web mode: no keychain; the file's 0600 mode is the protection. */
+export const plainCodec: SecretCodec = {
+  name: 'plain',
+  seal: (secret) => secret,
+  open: (sealed) => sealed,
+}
+
+export const SECRETS_FILES: Record<SecretCodec['name'], string> = {
+  'os-keychain': 'connection-secrets.keychain.json',
+  plain: 'connection-secrets.json',
+}
+
+const SecretsFile = z.object({
+  version: z.literal(1),
+  codec: z.enum(['os-keychain', 'plain']),
+  /** connection id → field name (password, key) → sealed value */
+  secrets: z.record(z.string(), z.record(z.string(), z.string())),
+})
+
+export type SecretFields = Record<string, string>
+
+/** The outcome of reading the file: the secrets, or why they could not be read. */
+export type SecretsLoad =
+  { ok: true; secrets: Map<string, SecretFields> } | { ok: false; reason: string }
+
+export class SecretFile {
+  readonly path: string
+
+  constructor(
+    dataDir: string,
+    private readonly codec: SecretCodec,
+  ) {
+    this.path = join(dataDir, SECRETS_FILES[codec.name])
+  }
+
+  get codecName(): SecretCodec['name'] {
+    return this.codec.name
+  }
+
+  async load(): Promise<SecretsLoad> {
+    let raw: string
+    try {
+      raw = await readFile(this.path, 'utf8')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        return { ok: true, secrets: new Map() }
+      throw error
+    }
+    let json: unknown
+    try {
+      json = JSON.parse(raw)
+    } catch {
+      return { ok: false, reason: 'is not valid JSON' }
+    }
+    const parsed = SecretsFile.safeParse(json)
+    if (!parsed.success) return { ok: false, reason: 'does not match the expected format' }
+    if (parsed.data.codec !== this.codec.name)
+      return { ok: false, reason: `names the wrong codec (${parsed.data.codec})` }
+    const secrets = new Map<string, SecretFields>()
+    for (const [id, fields] of Object.entries(parsed.data.secrets)) {
+      const open: SecretFields = {}
+      for (const [field, sealed] of Object.entries(fields)) {
+        try {
+          open[field] = this.codec.open(sealed)
+        } catch {
+          return { ok: false, reason: `holds a value that cannot be decrypted (connection ${id})` }
+        }
+      }
+      secrets.set(id, open)
+    }
+    return { ok: true, secrets }
+  }
+
+  /** Writes all secrets: temp file (0600) then rename, so a crash leaves the old file whole. */
+  async save(secrets: ReadonlyMap<string, SecretFields>): Promise<void> {
+    const sealed: Record<string, Record<string, string>> = {}
+    for (const [id, fields] of secrets) {
+      const entries = Object.entries(fields)
+      if (entries.length === 0) continue
+      sealed[id] = Object.fromEntries(entries.map(([k, v]) => [k, this.codec.seal(v)]))
+    }
+    const body = { version: 1, codec: this.codec.name, secrets: sealed }
+    const temp = `${this.path}.tmp`
+    await writeFile(temp, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 })
+    // An existing temp file keeps its old mode through writeFile: set it explicitly.
+    await chmod(temp, 0o600)
+    await rename(temp, this.path)
+  }
+
+  /** Moves an unreadable file aside (kept for the person, never overwritten); returns where. */
+  async setAside(now: number): Promise<string> {
+    const aside = `${this.path}.corrupt-${now}`
+    await rename(this.path, aside)
+    return aside
+  }
+}
