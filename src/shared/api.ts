@@ -19,6 +19,7 @@ import { simulatorEvents, simulatorMethods } from './contract/simulator'
 import { flasherEvents, flasherMethods } from './contract/flasher'
 import { consoleEvents, consoleMethods } from './contract/console'
 import { installerEvents, installerMethods } from './contract/installer'
+import { otaEvents, otaMethods } from './contract/ota'
 
 export const methods = {
   ...appMethods,
@@ -36,6 +37,7 @@ export const methods = {
   ...flasherMethods,
   ...consoleMethods,
   ...installerMethods,
+  ...otaMethods,
 }
 
 export const events = {
@@ -54,6 +56,7 @@ export const events = {
   ...flasherEvents,
   ...consoleEvents,
   ...installerEvents,
+  ...otaEvents,
 }
 
 export type Methods = typeof methods

@@ -20,6 +20,7 @@ import { ingestRoute } from './cluster/cluster-topics'
 import { startCluster, type ClusterRuntime } from './cluster/create-cluster'
 import { MqttCore, type MqttCoreOptions, type MqttOverrides } from './mqtt/mqtt-core'
 import { mqttHandlers } from './mqtt/mqtt-handlers'
+import { createOta, type OtaDeps } from './ota/create-ota'
 import type { SecretCodec } from './mqtt/secret-box'
 import { simulatorHandlers } from './simulator/simulator-handlers'
 import { createInstaller, type InstallerOptions } from './installer/create-installer'
@@ -51,6 +52,8 @@ export interface CoreOptions {
   firmwareDir?: string
   /** Installer knobs (advertised broker host, timeouts) for tests and unusual networks. */
   installer?: InstallerOptions
+  /** Over-the-air update knobs (resend and confirmation timeouts) for tests. */
+  ota?: OtaDeps['options']
   /** Role among several instances on one broker (`serve --role`); default `all`. */
   cluster?: ClusterConfig
 }
@@ -201,15 +204,29 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
     ...mqtt.warnings,
     ...mqtt.credentials.warnings,
     ...mqtt.connections.warnings,
+    ...ota.warnings(),
   ]
 
+  const firmwareDir = options.firmwareDir ?? join(process.cwd(), 'firmware')
+  const ota = await createOta({
+    dataDir: options.dataDir,
+    firmwareDir,
+    clock,
+    logger,
+    events,
+    devices,
+    mqtt,
+    prefix: () => settings.get().devices.prefix,
+    options: options.ota,
+  })
   const installer = createInstaller({
     dataDir: options.dataDir,
-    firmwareDir: options.firmwareDir ?? join(process.cwd(), 'firmware'),
+    firmwareDir,
     clock,
     logger,
     events,
     presence: devices,
+    otaKeys: ota.keys,
     mqtt,
     prefix: () => settings.get().devices.prefix,
     options: options.installer,
@@ -235,10 +252,12 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
     ...mqttHandlers(mqtt),
     ...simulatorHandlers(mqtt.simulator),
     ...installer.handlers,
+    ...ota.handlers,
   }
   const dispatcher = new Dispatcher(handlers, logger.child('rpc'))
   const ingest = (message: MqttMessage): void => {
     integrations.tap(message)
+    ota.service.handleMessage(message)
     ingestor.ingest(message)
   }
   // Last: from here on messages flow into ingestion.
@@ -258,6 +277,7 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
     close: async () => {
       try {
     cluster,
+        ota.close()
         await installer.close()
         await mqtt.close()
         ingestor.close()

@@ -82,6 +82,11 @@ export const ProvisionInputSchema = z.object({
   report: ReportConfig.default({}),
   legacyTopic: PublishTopic.nullable().default(null),
   haDiscovery: z.boolean().default(false),
+  /** The board's key for signed over-the-air updates (docs/ota.md): 64 hex, into secrets.py. */
+  otaKey: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/)
+    .optional(),
 })
 export type ProvisionInput = z.input<typeof ProvisionInputSchema>
 export type ProvisionSettings = z.output<typeof ProvisionInputSchema>

@@ -25,6 +25,7 @@ import { parseSeedPayload } from './seed'
 import { parseTasmota } from './tasmota'
 import { decodeText, isPlainObject, looksLikeJson, parseJson } from './text'
 import { ignored, parsed, unparsed, type ParseOutcome } from './types'
+import { parseOtaTopic } from '../ota/protocol'
 
 export interface ParseContext {
   /** Our firmware's topic prefix (settings.devices.prefix). */
@@ -63,6 +64,9 @@ function parseUnsafe(
     return ignored('alert state published by this app')
   if (topic === `${context.haPrefix ?? 'homeassistant'}/status`)
     return ignored('Home Assistant status')
+  // Over-the-air update transfers (docs/ota.md): binary chunks and progress, not readings.
+  if (topic.includes('/ota/') && parseOtaTopic(context.prefix, topic) !== null)
+    return ignored('over-the-air update transfer')
   const decoded = decodeText(payload)
   if (!decoded.ok) return unparsed(decoded.reason, decoded.detail)
   const text = decoded.text

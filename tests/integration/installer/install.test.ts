@@ -3,7 +3,7 @@
  * (ROM bootloader → MicroPython REPL → the real firmware under MicroPython wasm), the
  * app's core with its embedded broker, and installer.run through the contract.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { collectFirmwareFiles } from '../../../src/main/core/provisioning'
@@ -91,6 +91,19 @@ describe('installer.run on a board in download mode', () => {
     expect([ssid, password]).toEqual([WIFI.ssid, WIFI.password])
     expect(rig.core.mqtt.credentials.list().map((c) => c.username)).toContain(user)
     expect(pwLength).toBeGreaterThanOrEqual(16)
+  })
+
+  it('secrets.py holds the board’s OTA_KEY, which the app keeps in a 0600 file and never logs', async () => {
+    const key = rig.board
+      .micropython!.runPython('import secrets\nprint(secrets.OTA_KEY)')
+      .stdout.trim()
+    expect(key).toMatch(/^[0-9a-f]{64}$/)
+    const { dataDir } = await rig.call('app.info', {})
+    const file = join(dataDir, 'ota-keys.json')
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as { keys: Record<string, string> }
+    expect(stored.keys['esp32-a1b2c3']).toBe(key)
+    expect(statSync(file).mode & 0o777).toBe(0o600)
+    expect(rig.transcript.join('\n')).not.toContain(key)
   })
 
   it('the device is online in devices.list, published by the real firmware', async () => {

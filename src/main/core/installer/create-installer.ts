@@ -38,6 +38,8 @@ export interface InstallerDeps {
   logger: Logger
   events: EventBus
   presence: PresenceSource
+  /** Per-device OTA_KEYs: the installer writes the board's into its secrets.py. */
+  otaKeys?: { ensure(deviceId: string): Promise<string> }
   mqtt: MqttCore
   prefix: () => string
   options?: InstallerOptions
@@ -84,6 +86,7 @@ export function createInstaller(deps: InstallerDeps): Installer {
     provisioning,
     localFirmware,
     presence: deps.presence,
+    ...(deps.otaKeys ? { otaKeys: deps.otaKeys } : {}),
     prefix: deps.prefix,
     clock,
     logger,

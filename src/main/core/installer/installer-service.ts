@@ -28,6 +28,8 @@ export interface InstallerServiceOptions {
   broker: BrokerAccess
   /** settings.devices.prefix */
   prefix: () => string
+  /** The board's OTA_KEY (made on its first install), written into secrets.py. */
+  otaKeys?: { ensure(deviceId: string): Promise<string> }
   clock?: Clock
   logger?: Logger
   /** Default 90 s. */
@@ -115,8 +117,11 @@ export class InstallerService extends EventEmitter<InstallerServiceEvents> {
       meter.deviceId = deviceId
       const legacyTopic = request.legacyTopic ?? null
       const target = await resolveBroker(request.broker, deviceId, this.options.broker, legacyTopic)
-      // The broker password issued just now is a secret too.
-      redactor = new Redactor([...secrets, target.mqtt.password ?? ''].filter(Boolean))
+      const otaKey = await this.options.otaKeys?.ensure(deviceId)
+      // The broker password issued just now and the update key are secrets too.
+      redactor = new Redactor(
+        [...secrets, target.mqtt.password ?? '', otaKey ?? ''].filter(Boolean),
+      )
       const result = await provisionAndWait(
         port,
         {
@@ -129,6 +134,7 @@ export class InstallerService extends EventEmitter<InstallerServiceEvents> {
           report: request.report ?? {},
           legacyTopic,
           haDiscovery: request.haDiscovery ?? false,
+          ...(otaKey ? { otaKey } : {}),
         },
         { host: target.mqtt.host, port: target.mqtt.port },
         {

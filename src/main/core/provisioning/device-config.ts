@@ -46,8 +46,9 @@ export function buildConfigJson(settings: ProvisionSettings, deviceId: string): 
 }
 
 /**
- * secrets.py: four assignments of ASCII-only Python string literals (see pyStr), so
- * quotes, backslashes, newlines and any Unicode in a password arrive exactly.
+ * secrets.py: assignments of ASCII-only Python string literals (see pyStr), so
+ * quotes, backslashes, newlines and any Unicode in a password arrive exactly; OTA_KEY
+ * (docs/ota.md) when the app keeps one for the board.
  */
 export function buildSecretsPy(settings: ProvisionSettings, deviceId: string): string {
   return [
@@ -56,11 +57,14 @@ export function buildSecretsPy(settings: ProvisionSettings, deviceId: string): s
     `WIFI_PASSWORD = ${pyStr(settings.wifi.password)}`,
     `MQTT_USER = ${pyStr(settings.mqtt.username ?? '')}`,
     `MQTT_PASSWORD = ${pyStr(settings.mqtt.password ?? '')}`,
+    ...(settings.otaKey ? [`OTA_KEY = ${pyStr(settings.otaKey)}`] : []),
     '',
   ].join('\n')
 }
 
 /** The values that must never appear in logs, progress or errors. */
 export function secretValues(settings: ProvisionSettings): string[] {
-  return [settings.wifi.password, settings.mqtt.password ?? ''].filter((s) => s !== '')
+  return [settings.wifi.password, settings.mqtt.password ?? '', settings.otaKey ?? ''].filter(
+    (s) => s !== '',
+  )
 }
