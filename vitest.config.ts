@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   resolve: { alias: { '@shared': resolve('src/shared') } },
   test: {
-    include: ['tests/{unit,integration,firmware,simulators}/**/*.test.ts'],
+    include: ['tests/{unit,integration,firmware,simulators,cluster,packaging}/**/*.test.ts'],
     testTimeout: 30_000,
     // Real brokers, ptys and MicroPython share two cores: on CI, one retry absorbs a scheduling
     // hiccup; a test that fails twice still fails the run.

@@ -54,6 +54,11 @@ export class LeaderElection {
 
   constructor(private readonly options: LeaderElectionOptions) {}
 
+  /** This instance's run id (what its claims name). */
+  get runId(): string {
+    return this.options.runId
+  }
+
   /** The run id of the leader as this instance sees it (null: seat empty). */
   get leader(): string | null {
     return this.current
