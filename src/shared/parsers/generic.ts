@@ -2,9 +2,10 @@
  * Devices nobody configured: flat JSON objects with numeric fields, and bare numbers.
  *
  * Flat JSON: every top-level field whose value is a finite number (or a string in the
- * strict decimal grammar) becomes a metric; temperature/temp/t → temperature,
- * humidity/hum/h/rh → humidity, temp_f/tempf → temperature converted from °F, and a
- * `unit`/`units`/`temp_unit` field of "F"/"°F" converts `temperature`. Nested objects,
+ * strict decimal grammar) becomes a metric, named by ecosystems/metric-names.ts
+ * (temp/t → temperature, hum/h/rh → humidity, batt → battery, …; temp_f/tempf → temperature
+ * converted from °F), and a `unit`/`units`/`temp_unit` field of "F"/"°F" converts the
+ * temperatures (`temperature`, `dew_point`). Nested objects,
  * arrays, booleans and other strings are skipped. `ts`/`timestamp`/`time` (epoch s or ms)
  * and `seq` are metadata, not metrics.
  *
@@ -12,6 +13,7 @@
  * (`home/kitchen/temperature` → device `home.kitchen`, metric `temperature`).
  */
 import { deviceIdFromTopic, lastLevel, parentTopic } from '../topics'
+import { CELSIUS_METRICS } from './ecosystems/metric-names'
 import { valueWithUnit } from './seed'
 import {
   deviceTimeMs,
@@ -61,7 +63,7 @@ export function readFlatJson(object: Record<string, unknown>, receivedAt: number
     if (mapped === null || META_KEYS.has(mapped.slug) || taken.has(mapped.metric)) continue
     const value = jsonNumber(object[key])
     if (value === null) continue
-    const celsius = mapped.fahrenheit || (inFahrenheit && mapped.metric === 'temperature')
+    const celsius = mapped.fahrenheit || (inFahrenheit && CELSIUS_METRICS.has(mapped.metric))
     taken.add(mapped.metric)
     readings.push({ metric: mapped.metric, value: celsius ? fahrenheitToCelsius(value) : value })
   }

@@ -4,7 +4,7 @@
  * retained on the broker, so this is rebuilt on every (re)subscribe and never persisted.
  */
 import type { CompiledTemplate } from './ha-template'
-import type { ReportedInfo } from './types'
+import type { ReportedInfo, SourceFormat } from './types'
 
 export interface HaAvailability {
   topic: string
@@ -23,6 +23,8 @@ export interface HaEntity {
   fahrenheit: boolean
   availability: HaAvailability[]
   info: ReportedInfo
+  /** 'esphome' for an ESPHome node's entities, else 'homeassistant'. */
+  format: SourceFormat
 }
 
 /** Upper bound on learned entities, so a flood of configs cannot grow memory without end. */

@@ -7,11 +7,13 @@
  * Only the `sensor` component carries readings; other components are ignored.
  */
 import { deviceIdFromTopic } from '../topics'
+import { esphomeDeviceId, esphomeNodeOfConfig } from './ecosystems/esphome'
 import { compileTemplate, evaluateTemplate } from './ha-template'
 import type { HaAvailability, HaEntity, HaRegistry } from './ha-registry'
 import {
   fahrenheitToCelsius,
   isPlainObject,
+  metricForKey,
   parseJson,
   parseNumber,
   shortString,
@@ -24,6 +26,7 @@ import {
   type DeviceUpdate,
   type ParseOutcome,
   type ReportedInfo,
+  type SourceFormat,
 } from './types'
 
 const ABBREVIATIONS: Record<string, string> = {
@@ -106,7 +109,16 @@ export function parseHaConfig(
     return ignored('HA config for a topic read natively')
   }
   const device = isPlainObject(config.device) ? expand(config.device, undefined) : {}
-  const deviceId = haDeviceId(device, parts.nodeId, stateTopic)
+  // An ESPHome node's entities are the node's device, whether or not it sends discovery.
+  const availability = availabilityOf(config)
+  const node = esphomeNodeOfConfig(
+    stateTopic,
+    device,
+    availability.map((a) => a.topic),
+  )
+  const deviceId =
+    node !== null ? esphomeDeviceId(node) : haDeviceId(device, parts.nodeId, stateTopic)
+  const format: SourceFormat = node !== null ? 'esphome' : 'homeassistant'
   const info: ReportedInfo = {}
   const name = shortString(device.name) ?? shortString(config.name)
   if (name !== undefined) info.name = name
@@ -115,7 +127,8 @@ export function parseHaConfig(
   const model = shortString(device.model)
   if (model !== undefined) info.chip = model
 
-  const deviceClass = slugMetric(shortString(config.device_class) ?? '')
+  // device_class names map to the catalog's metrics (carbon_dioxide → co2, …).
+  const deviceClass = metricForKey(shortString(config.device_class) ?? '')?.metric ?? null
   let metric = deviceClass ?? slugMetric(shortString(config.object_id) ?? parts.objectId) ?? 'value'
   if (registry.metricTaken(deviceId, metric, configTopic))
     metric = slugMetric(parts.objectId) ?? metric
@@ -131,11 +144,12 @@ export function parseHaConfig(
     stateTopic,
     template,
     fahrenheit: metric === 'temperature' && (unit === '°F' || unit === '℉' || unit === 'F'),
-    availability: availabilityOf(config),
+    availability,
     info,
+    format,
   }
   if (!registry.learn(entity)) return ignored('too many HA entities; config not learned')
-  return parsed({ deviceId, format: 'homeassistant', readings: [], info })
+  return parsed({ deviceId, format, readings: [], info })
 }
 
 /** Device id: first identifier, else first connection (e.g. a MAC), else node id, else state topic. */
@@ -188,18 +202,17 @@ export function parseHaState(
   const availabilities = registry.forAvailabilityTopic(topic)
   if (states.length === 0 && availabilities.length === 0) return null
   const updates = new Map<string, DeviceUpdate>()
-  const updateFor = (deviceId: string): DeviceUpdate => {
+  const updateFor = ({ deviceId, format }: HaEntity): DeviceUpdate => {
     let update = updates.get(deviceId)
-    if (!update)
-      updates.set(deviceId, (update = { deviceId, format: 'homeassistant', readings: [] }))
+    if (!update) updates.set(deviceId, (update = { deviceId, format, readings: [] }))
     return update
   }
   const payload = text.trim()
   for (const entity of availabilities) {
     for (const a of entity.availability) {
       if (a.topic !== topic) continue
-      if (payload === a.available) updateFor(entity.deviceId).online = true
-      else if (payload === a.notAvailable) updateFor(entity.deviceId).online = false
+      if (payload === a.available) updateFor(entity).online = true
+      else if (payload === a.notAvailable) updateFor(entity).online = false
     }
   }
   let unsupported = 0
@@ -215,7 +228,7 @@ export function parseHaState(
     } else value = evaluateTemplate(entity.template, text)
     if (value === null) continue
     const celsius = entity.fahrenheit ? fahrenheitToCelsius(value) : value
-    const update = updateFor(entity.deviceId)
+    const update = updateFor(entity)
     if (!update.readings.some((r) => r.metric === entity.metric))
       update.readings.push({ metric: entity.metric, value: celsius })
   }

@@ -1,46 +1,26 @@
 /**
- * The one entry point: (topic, bytes) → ParseOutcome, total. Order of precedence:
- *   1. `<prefix>/<id>/<kind>`                       our firmware
- *   2. `tele/<t>/SENSOR|LWT|STATE|INFO1|INFO2`      Tasmota
- *   3. `homeassistant/<component>/…/config`        HA discovery (learns mappings)
- *   4. topics a learned HA config named            HA state / availability
- *   5. `cmnd/…`, `$…`, `<prefix>/alerts/…`, `homeassistant/status`: ignored
- *   6. any other topic: the seed's `temp:21,hum:40`, a flat JSON object, a bare number,
- *      or `online`/`offline` on `<topic>/status|availability|LWT`
- * Size and UTF-8 are checked before any of that; a last-resort catch turns a parser bug
- * into an 'internal' unparsed record (the fuzz test asserts it never happens).
+ * The one entry point: (topic, bytes) → ParseOutcome, total. Which parser reads which
+ * topic, and in what order, is the route table in ecosystems/routes.ts. Before it: broker
+ * `$…` topics, this app's own alert state and Home Assistant's birth message are ignored,
+ * and size and UTF-8 are checked. A last-resort catch turns a parser bug into an 'internal'
+ * unparsed record (the fuzz test asserts it never happens).
  */
+import type { ParseContext, RawMessage } from './context'
+import { parseMapped } from './ecosystems/manual-mapping'
 import {
-  deviceIdFromTopic,
-  isTasmotaCommandTopic,
-  parseHaDiscoveryTopic,
-  parseOurTopic,
-  parseTasmotaTopic,
-} from '../topics'
-import { parseBareNumber, parseJsonObject, parseJsonScalar, parseStatusWord } from './generic'
-import type { HaRegistry } from './ha-registry'
-import { parseHaConfig, parseHaState } from './home-assistant'
-import { parseOurs } from './ours'
-import { parseSeedPayload } from './seed'
-import { parseTasmota } from './tasmota'
-import { decodeText, isPlainObject, looksLikeJson, parseJson } from './text'
-import { ignored, parsed, unparsed, type ParseOutcome } from './types'
+  firstLevelRoutes,
+  routeIndex,
+  type Route,
+  type RouteIndex,
+  type RouteInput,
+} from './ecosystems/routes'
+import { parseGeneric } from './generic-message'
+import { parseHaState } from './home-assistant'
+import { decodeText } from './text'
+import { ignored, unparsed, type ParseOutcome } from './types'
 import { parseOtaTopic } from '../ota/protocol'
 
-export interface ParseContext {
-  /** Our firmware's topic prefix (settings.devices.prefix). */
-  prefix: string
-  /** Learned Home Assistant mappings; updated by discovery config messages. */
-  ha: HaRegistry
-  /** HA discovery prefix; 'homeassistant' unless configured otherwise. */
-  haPrefix?: string
-}
-
-export interface RawMessage {
-  topic: string
-  payload: Uint8Array
-  receivedAt: number
-}
+export type { ParseContext, RawMessage } from './context'
 
 /** Parses one message; never throws. */
 export function parseMessage(message: RawMessage, context: ParseContext): ParseOutcome {
@@ -71,47 +51,46 @@ function parseUnsafe(
   if (!decoded.ok) return unparsed(decoded.reason, decoded.detail)
   const text = decoded.text
 
-  const ours = parseOurTopic(context.prefix, topic)
-  if (ours) return parseOurs(ours.id, ours.kind, text, receivedAt)
+  const mapping = context.mappings?.get(topic)
+  if (mapping !== undefined) return parseMapped(mapping, text)
 
-  const tasmota = parseTasmotaTopic(topic)
-  if (tasmota) return parseTasmota(tasmota.device, tasmota.kind, text)
-
-  const discovery = parseHaDiscoveryTopic(topic, context.haPrefix)
-  if (discovery) {
-    const isNative = (t: string): boolean =>
-      parseOurTopic(context.prefix, t) !== null || parseTasmotaTopic(t) !== null
-    return parseHaConfig(topic, discovery, text, context.ha, isNative)
-  }
+  const input: RouteInput = { topic, levels: topic.split('/'), text, receivedAt }
+  const index = routeIndex(context)
+  const first = tryRoutes(firstLevelRoutes(index, input.levels), input, context)
+  if (first !== null) return first
 
   const ha = parseHaState(topic, text, context.ha)
   if (ha) return ha
 
-  if (isTasmotaCommandTopic(topic)) return ignored('command to a device')
+  const shaped = tryShapes(index, input, context)
+  if (shaped !== null) return shaped
+
   return parseGeneric(topic, text, receivedAt)
 }
 
-/** Formats for topics nobody configured. */
-function parseGeneric(topic: string, text: string, receivedAt: number): ParseOutcome {
-  if (text.trim() === '') return unparsed('empty', 'empty payload')
-  if (looksLikeJson(text) || /^\s*"/.test(text)) {
-    const json = parseJson(text)
-    if (!json.ok) return unparsed(json.reason, json.detail)
-    if (isPlainObject(json.value)) return parseJsonObject(topic, json.value, receivedAt)
-    return parseJsonScalar(topic, json.value)
+function tryRoutes(
+  routes: readonly Route[],
+  input: RouteInput,
+  context: ParseContext,
+): ParseOutcome | null {
+  for (const route of routes) {
+    const outcome = route.parse(input, context)
+    if (outcome !== null) return outcome
   }
-  const seed = parseSeedPayload(text)
-  if (seed) {
-    if (!seed.ok) return unparsed(seed.reason, seed.detail)
-    return parsedSeed(topic, seed.readings)
-  }
-  const number = parseBareNumber(topic, text)
-  if (number) return number
-  const status = parseStatusWord(topic, text)
-  if (status) return status
-  return unparsed('unrecognised', 'not a known payload format')
+  return null
 }
 
-function parsedSeed(topic: string, readings: { metric: string; value: number }[]): ParseOutcome {
-  return parsed({ deviceId: deviceIdFromTopic(topic), format: 'seed', readings })
+/** Tier 3: routes keyed by the last level, then by the one before it (no array built). */
+function tryShapes(
+  index: RouteIndex,
+  input: RouteInput,
+  context: ParseContext,
+): ParseOutcome | null {
+  const { levels } = input
+  const n = levels.length
+  const byLast = index.byLast.get(levels[n - 1]!)
+  const outcome = byLast === undefined ? null : tryRoutes(byLast, input, context)
+  if (outcome !== null || n < 2) return outcome
+  const byPenultimate = index.byPenultimate.get(levels[n - 2]!)
+  return byPenultimate === undefined ? null : tryRoutes(byPenultimate, input, context)
 }

@@ -6,16 +6,19 @@
  *   tele/<t>/STATE   {"Uptime":…,"Wifi":{"RSSI":78,"Signal":-61,…}}   (Signal is dBm; RSSI is a %)
  *   tele/<t>/INFO1   {"Info1":{"Module":"…","Version":"13.1.0(tasmota)",…}}  (older: unwrapped)
  *   tele/<t>/INFO2   {"Info2":{"Hostname":"…","IPAddress":"192.168.1.7"}}
- * Each sensor object's numeric fields become metrics; the first Temperature/Humidity found
+ * Each sensor object's numeric fields become metrics with canonical names
+ * (ecosystems/metric-names.ts: DewPoint → dew_point); the first Temperature/Humidity found
  * are `temperature`/`humidity`, later ones are prefixed with the sensor name
  * (`ds18b20_temperature`). "Time" is local time without a zone, so arrival time is used.
  */
 import { deviceIdFromTopic, type TasmotaKind } from '../topics'
+import { CELSIUS_METRICS } from './ecosystems/metric-names'
 import {
   fahrenheitToCelsius,
   isPlainObject,
   jsonNumber,
   MAX_METRICS,
+  metricForKey,
   parseJson,
   shortString,
   slugMetric,
@@ -104,10 +107,9 @@ export function sensorReadings(object: Record<string, unknown>): ParsedReading[]
       if (++fields > 64 || readings.length >= MAX_METRICS) break
       // Tasmota sends measurements as JSON numbers; strings are ids and labels ("Id":"01").
       const raw = sensor[field]
-      const base = slugMetric(field)
+      const base = tasmotaMetric(sensorName, field)
       if (typeof raw !== 'number' || !Number.isFinite(raw) || base === null) continue
-      const isTemperature = base === 'temperature' || base === 'dewpoint'
-      const value = isTemperature && fahrenheit ? fahrenheitToCelsius(raw) : raw
+      const value = CELSIUS_METRICS.has(base) && fahrenheit ? fahrenheitToCelsius(raw) : raw
       const metric = taken.has(base) ? `${prefix}_${base}`.slice(0, 48) : base
       if (taken.has(metric)) continue
       taken.add(metric)
@@ -115,4 +117,14 @@ export function sensorReadings(object: Record<string, unknown>): ParsedReading[]
     }
   }
   return readings
+}
+
+/**
+ * A Tasmota field's metric: the canonical name (DewPoint → dew_point, CarbonDioxide → co2);
+ * in the `ENERGY` object `Total` is the meter reading in kWh (Tasmota docs "Power
+ * monitoring"), while `Today`/`Yesterday` keep their own names.
+ */
+function tasmotaMetric(sensorName: string, field: string): string | null {
+  if (sensorName === 'ENERGY' && field === 'Total') return 'energy'
+  return metricForKey(field)?.metric ?? null
 }

@@ -2,6 +2,7 @@
  * Byte-level guards shared by every parser: size cap, strict UTF-8, JSON with a depth cap,
  * a strict number grammar, metric names and unit conversion. Nothing here throws.
  */
+import { FAHRENHEIT_ALIASES, METRIC_ALIASES } from './ecosystems/metric-names'
 
 /** Payloads above this are not parsed at all (a DHT reading is < 100 bytes; HA configs < 4 KiB). */
 export const MAX_PAYLOAD_BYTES = 64 * 1024
@@ -148,10 +149,6 @@ export function jsonNumber(value: unknown): number | null {
   return null
 }
 
-const TEMPERATURE_KEYS = new Set(['temperature', 'temp', 't', 'tempc', 'temp_c', 'temperature_c'])
-const FAHRENHEIT_KEYS = new Set(['tempf', 'temp_f', 'temperature_f'])
-const HUMIDITY_KEYS = new Set(['humidity', 'hum', 'h', 'rh', 'humidity_rh'])
-
 /** `Some Key!` → `some_key`; null when nothing usable is left. */
 export function slugMetric(key: string): string | null {
   const slug = key
@@ -173,7 +170,7 @@ export interface MetricForKey {
 const metricCache = new Map<string, MetricForKey | null>()
 const METRIC_CACHE_MAX = 4096
 
-/** Maps a field name to our metric name and says whether its value is in °F (memoised: the same object for the same key). */
+/** Maps a field name to its canonical metric name (ecosystems/metric-names.ts) and says whether its value is in °F (memoised: the same object for the same key). */
 export function metricForKey(key: string): MetricForKey | null {
   const cached = metricCache.get(key)
   if (cached !== undefined) return cached
@@ -187,9 +184,10 @@ export function metricForKey(key: string): MetricForKey | null {
 function computeMetricForKey(key: string): MetricForKey | null {
   const slug = slugMetric(key)
   if (slug === null) return null
-  if (TEMPERATURE_KEYS.has(slug)) return { metric: 'temperature', fahrenheit: false, slug }
-  if (FAHRENHEIT_KEYS.has(slug)) return { metric: 'temperature', fahrenheit: true, slug }
-  if (HUMIDITY_KEYS.has(slug)) return { metric: 'humidity', fahrenheit: false, slug }
+  if (Object.hasOwn(METRIC_ALIASES, slug))
+    return { metric: METRIC_ALIASES[slug]!, fahrenheit: false, slug }
+  if (Object.hasOwn(FAHRENHEIT_ALIASES, slug))
+    return { metric: FAHRENHEIT_ALIASES[slug]!, fahrenheit: true, slug }
   return { metric: slug, fahrenheit: false, slug }
 }
 

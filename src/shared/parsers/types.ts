@@ -11,10 +11,19 @@ export const SOURCE_FORMATS = [
   'tasmota',
   'homeassistant',
   'number',
+  'esphome',
+  'shelly',
+  'zigbee2mqtt',
+  'ble',
+  /** Readings from a topic a person mapped to a device by hand (ingest.mappings). */
+  'mapped',
 ] as const
 export type SourceFormat = (typeof SOURCE_FORMATS)[number]
 
-/** One measured value. Temperatures are °C, humidity %RH; other metrics as the device sent them. */
+/**
+ * One measured value, in the unit of its canonical metric (src/shared/metrics.ts: °C, %RH,
+ * hPa, V, W, kWh…); other metrics as the device sent them.
+ */
 export interface ParsedReading {
   /** 'temperature', 'humidity' or a generic metric name (`[a-z0-9_]`, ≤ 48 chars). */
   metric: string

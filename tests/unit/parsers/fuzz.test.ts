@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { ecosystemFixtures } from '../../fixtures/ecosystems/load-fixtures'
+import { ROUTES } from '../../../src/shared/parsers/ecosystems/routes'
 import { HaRegistry } from '../../../src/shared/parsers/ha-registry'
 import { parseMessage } from '../../../src/shared/parsers/parse-message'
 import { safePreview } from '../../../src/shared/parsers/text'
@@ -35,6 +37,10 @@ const VALID: [string, string][] = [
   ['n/avail', 'online'],
   ['home/kitchen/temperature', '21.5 °C'],
   ['a/json', '{"t":1,"h":2,"x":"3","nested":{"y":[1,2,{"z":3}]}}'],
+  // Every ecosystem's documented messages (tests/fixtures/ecosystems).
+  ...ecosystemFixtures().flatMap((f) =>
+    f.messages.map(({ topic, payload }): [string, string] => [topic, payload]),
+  ),
 ]
 const TOPICS = [
   ...VALID.map(([t]) => t),
@@ -47,6 +53,17 @@ const TOPICS = [
   'tele//SENSOR',
   'homeassistant/sensor/config',
   'x/'.repeat(100),
+  // Route keys in odd places: every tier's index is reached with hostile shapes.
+  ...ROUTES.flatMap((r) => (typeof r.values === 'function' ? [] : r.values)).flatMap((v) => [
+    v,
+    `${v}/`,
+    `/${v}`,
+    `a/${v}`,
+    `${v}/x/y/z`,
+    `x/${v}/000000000000`,
+  ]),
+  'zigbee2mqtt/bridge/devices',
+  'shellies/announce',
 ]
 const ALPHABET = '{}[]":,.-+eE0123456789 tempnaifNIF°%CF\\u{}/\n\t\u0000\u00ff\ud83d'
 
@@ -80,6 +97,8 @@ function randomTopic(next: () => number): string {
 
 /** What is wrong with an outcome, or null: one expect() per message would dominate the run time. */
 function check(outcome: ParseOutcome): string | null {
+  if (!['parsed', 'ignored', 'unparsed'].includes(outcome.kind))
+    return `unknown kind ${outcome.kind}`
   if (outcome.kind === 'unparsed') {
     if (!UNPARSED_REASONS.includes(outcome.reason)) return `unknown reason ${outcome.reason}`
     if (outcome.reason === 'internal') return `parser threw: ${outcome.detail}`
@@ -100,6 +119,8 @@ describe('parser fuzzing', () => {
   it('turns 12,000 random and mutated messages into outcomes without throwing', () => {
     const next = rng(0x5eed)
     const ha = new HaRegistry()
+    // One context for the whole run, like the ingestor's: learned state (HA, Zigbee2MQTT) is fuzzed too.
+    const context = { prefix: 'iot', ha }
     const kinds = { parsed: 0, ignored: 0, unparsed: 0 }
     const problems: string[] = []
     for (let i = 0; i < 12_000; i++) {
@@ -107,10 +128,7 @@ describe('parser fuzzing', () => {
       const mode = i % 3
       const topic = mode === 0 ? validTopic : randomTopic(next)
       const payload = mode === 2 ? randomBytes(next, 200) : mutate(next, validPayload)
-      const outcome = parseMessage(
-        { topic, payload, receivedAt: 1768478400000 },
-        { prefix: 'iot', ha },
-      )
+      const outcome = parseMessage({ topic, payload, receivedAt: 1768478400000 }, context)
       kinds[outcome.kind]++
       const problem = check(outcome)
       if (problem !== null)

@@ -10,10 +10,15 @@ describe('plain JSON objects', () => {
     expect(values(update)).toEqual({ temperature: 21.5, humidity: 40, pressure: 1013.2 })
   })
 
-  it('takes numeric strings, converts °F, and slugs odd field names', () => {
+  it('takes numeric strings, converts °F, and names fields canonically or by their slug', () => {
     expect(values(single(parse('a', '{"temperature":"21.5","Battery Level":"87"}')))).toEqual({
       temperature: 21.5,
-      battery_level: 87,
+      battery: 87,
+    })
+    expect(values(single(parse('a', '{"Odd Field!":1,"batt":90,"volt":2.9}')))).toEqual({
+      odd_field: 1,
+      battery: 90,
+      voltage: 2.9,
     })
     expect(values(single(parse('a', '{"temp_f":70.7}')))).toEqual({ temperature: 21.5 })
     expect(values(single(parse('a', '{"temperature":70.7,"unit":"F"}')))).toEqual({
@@ -56,7 +61,7 @@ describe('bare numbers', () => {
     expect(update).toMatchObject({ deviceId: 'home.kitchen', format: 'number' })
     expect(values(update)).toEqual({ temperature: 21.5 })
     expect(values(single(parse('home/kitchen/humidity', ' 40 %')))).toEqual({ humidity: 40 })
-    expect(values(single(parse('home/kitchen/lux', '-0.5e2')))).toEqual({ lux: -50 })
+    expect(values(single(parse('home/kitchen/lux', '-0.5e2')))).toEqual({ illuminance: -50 })
   })
 
   it('reads JSON numbers and numeric strings, and uses "value" for one-level topics', () => {

@@ -10,7 +10,7 @@ describe('Tasmota', () => {
       ),
     )
     expect(update).toMatchObject({ deviceId: 'tasmota_1A2B3C', format: 'tasmota' })
-    expect(values(update)).toEqual({ temperature: 21.5, humidity: 40, dewpoint: 7.5 })
+    expect(values(update)).toEqual({ temperature: 21.5, humidity: 40, dew_point: 7.5 })
     expect(update.ts).toBeUndefined()
   })
 

@@ -8,4 +8,9 @@ export const FORMAT_LABELS: Record<SourceFormat, string> = {
   tasmota: 'Tasmota',
   homeassistant: 'Home Assistant',
   number: 'Plain number',
+  esphome: 'ESPHome',
+  shelly: 'Shelly',
+  zigbee2mqtt: 'Zigbee2MQTT',
+  ble: 'BLE gateway',
+  mapped: 'Mapped by hand',
 }
