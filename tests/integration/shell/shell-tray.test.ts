@@ -1,0 +1,94 @@
+/** The tray's status line over a real core (devices from real MQTT messages, SQLite). */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createCore, type Core } from '../../../src/main/core/create-core'
+import { silentLogger } from '../../../src/main/core/base/logger'
+import { TrayController, type MenuItemOptions } from '../../../src/main/shell/tray'
+import { tempDir } from '../../helpers/temp-dir'
+import { Emitter } from '../../unit/shell/fake-electron'
+
+let dir: { path: string; cleanup: () => Promise<void> }
+let core: Core
+
+beforeAll(async () => {
+  dir = await tempDir('shell-tray-')
+  core = await createCore({
+    dataDir: dir.path,
+    shell: 'electron',
+    version: 'test',
+    logger: silentLogger,
+    mqtt: { brokerEnabled: false },
+  })
+})
+afterAll(async () => {
+  await core.close()
+  await dir.cleanup()
+})
+
+function status(id: string, payload: string): void {
+  core.ingest({
+    topic: `iot/${id}/status`,
+    payload: new TextEncoder().encode(payload),
+    qos: 1,
+    retain: true,
+    receivedAt: Date.now(),
+    source: 'embedded',
+  })
+}
+
+class FakeTray extends Emitter {
+  readonly menus: MenuItemOptions[][] = []
+  readonly tips: string[] = []
+  destroyed = false
+  setToolTip(text: string): void {
+    this.tips.push(text)
+  }
+  setContextMenu(menu: unknown): void {
+    this.menus.push(menu as MenuItemOptions[])
+  }
+  destroy(): void {
+    this.destroyed = true
+  }
+  get line(): string | undefined {
+    return this.menus.at(-1)?.[0]?.label
+  }
+}
+
+describe('the tray', () => {
+  it('shows devices online and active alerts, follows device events, opens and quits', async () => {
+    const tray = new FakeTray()
+    let opened = 0
+    let quit = 0
+    const controller = new TrayController({
+      tray,
+      buildMenu: (items) => items,
+      core,
+      open: () => opened++,
+      quit: () => quit++,
+      log: { warn: (m, f) => console.error(m, f) },
+      delayMs: 5,
+    })
+    expect(tray.line).toBe('Starting…')
+    await controller.refresh()
+    expect(tray.line).toBe('No devices yet · no active alerts')
+
+    status('a', 'online')
+    status('b', 'offline')
+    await expect
+      .poll(() => tray.line, { timeout: 2000 })
+      .toBe('1 of 2 devices online · no active alerts')
+    expect(tray.tips.at(-1)).toContain('1 of 2 devices online')
+    status('b', 'online')
+    await expect
+      .poll(() => tray.line, { timeout: 2000 })
+      .toBe('2 of 2 devices online · no active alerts')
+
+    const [line, open, quitItem] = tray.menus.at(-1)!
+    expect(line?.enabled).toBe(false)
+    open?.click?.()
+    quitItem?.click?.()
+    tray.emit('click')
+    expect([opened, quit]).toEqual([2, 1])
+    controller.close()
+    expect(tray.destroyed).toBe(true)
+  })
+})
