@@ -1,6 +1,7 @@
 /**
- * `npm run simulate -- --devices N --rate HZ --broker URL [--id-prefix P] [--username U …]`:
- * up to 10,000 virtual ESP32 devices speaking the firmware's MQTT protocol against any broker.
+ * `npm run simulate -- --devices N --rate HZ --broker URL [--id-prefix P] [--username U …]`
+ * or `--server <Web UI URL>`: up to 10,000 virtual ESP32 devices speaking the firmware's MQTT
+ * protocol against any broker.
  */
 import { readFileSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
@@ -14,7 +15,13 @@ import {
   isValidIdPrefix,
   type PrefixClaim,
 } from './core/simulator/id-prefix'
-import { MAX_DEVICES, Simulator } from './core/simulator/simulator'
+import { MAX_DEVICES, Simulator, simulatorIds } from './core/simulator/simulator'
+import {
+  loginHint,
+  loginsFromServer,
+  MAX_SERVER_LOGINS,
+  type ServerLogins,
+} from './simulate-server'
 import { DEFAULT_PREFIX } from '../shared/topics'
 
 /** One process publishes at most this many messages per second in total (devices × rate). */
@@ -25,7 +32,13 @@ const USAGE = `Usage: npm run simulate -- [options]
   --devices N        how many virtual devices, 1 to ${MAX_DEVICES.toLocaleString('en-US')} (default 3)
   --rate HZ          telemetry messages per second per device (default 1; devices × rate
                      at most ${MAX_TOTAL_RATE.toLocaleString('en-US')}/s)
-  --broker URL       broker to connect to (default mqtt://127.0.0.1:1883)
+  --broker URL       broker to connect to (default mqtt://127.0.0.1:1883, or the
+                     --server app's own broker)
+  --server URL       a running app's Web UI address with its token, as \`npm run serve\`
+                     prints it: each device gets its own login from that app (at most
+                     ${MAX_SERVER_LOGINS} devices; they are listed, and can be revoked, on its
+                     Broker screen). Without it, the broker must allow the simulator in:
+                     --username/--password, or the app started with --anonymous-loopback
   --id-prefix P      device ids are P001, P002, … (P00001 … past 999 devices). Default
                      sim-<host>-, plus 2-, 3-, … while another copy on this machine uses it,
                      so two copies never share client ids (the broker would keep kicking one)
@@ -52,6 +65,7 @@ async function main(): Promise<void> {
         devices: { type: 'string' },
         rate: { type: 'string' },
         broker: { type: 'string' },
+        server: { type: 'string' },
         username: { type: 'string' },
         password: { type: 'string' },
         ca: { type: 'string' },
@@ -81,7 +95,26 @@ async function main(): Promise<void> {
   if (idPrefix !== undefined && !isValidIdPrefix(idPrefix))
     fail('--id-prefix may use letters, digits, "_", "." and "-" (at most 48).')
   checkOpenFiles(count)
-  const url = values.broker ?? 'mqtt://127.0.0.1:1883'
+  if (values.server && values.username)
+    fail('--server issues a login per device; leave out --username/--password.')
+  const claim: PrefixClaim = idPrefix
+    ? { prefix: idPrefix, release: () => undefined }
+    : claimIdPrefix(hostIdPrefix(hostname()), join(tmpdir(), 'iotcc-simulate'))
+  let fromServer: ServerLogins | undefined
+  if (values.server) {
+    try {
+      fromServer = await loginsFromServer(
+        values.server,
+        simulatorIds(claim.prefix, count),
+        values.broker,
+      )
+    } catch (error) {
+      claim.release()
+      fail((error as Error).message)
+    }
+    process.stderr.write(`${fromServer.credentials.size} device logins issued by the app\n`)
+  }
+  const url = fromServer?.brokerUrl ?? values.broker ?? 'mqtt://127.0.0.1:1883'
   const username = values.username
   const password = values.password ?? process.env.MQTT_PASSWORD
   const ca = values.ca ? readFileSync(values.ca, 'utf8') : undefined
@@ -96,12 +129,13 @@ async function main(): Promise<void> {
     target: () => ({
       url,
       ca,
-      credentials: username ? () => ({ username, password: password ?? '' }) : undefined,
+      credentials: fromServer
+        ? (id) => fromServer.credentials.get(id) ?? { username: id, password: '' }
+        : username
+          ? () => ({ username, password: password ?? '' })
+          : undefined,
     }),
   })
-  const claim: PrefixClaim = idPrefix
-    ? { prefix: idPrefix, release: () => undefined }
-    : claimIdPrefix(hostIdPrefix(hostname()), join(tmpdir(), 'iotcc-simulate'))
   let lastProgress = 0
   try {
     await simulator.start(count, rate, {
@@ -115,7 +149,9 @@ async function main(): Promise<void> {
     })
   } catch (error) {
     claim.release()
-    fail((error as Error).message)
+    const message = (error as Error).message
+    const hint = loginHint(message, simulatorIds(claim.prefix, 1)[0] ?? claim.prefix)
+    fail(hint ? `${message}\n\n${hint}` : message)
   }
   const [first, last] = [simulator.status().devices[0], simulator.status().devices.at(-1)]
   process.stdout.write(
