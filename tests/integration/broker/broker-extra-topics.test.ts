@@ -154,6 +154,21 @@ describe('logins with extra topics', () => {
     ])
   })
 
+  it('counts a publish into $SYS too, even with a login that allows everything else', async () => {
+    const s = await setup()
+    const dev = await s.credentials.issue('dev-a', { allow: ['home/#'] })
+    const c = await client(s, { clientId: 'dev-a', username: 'dev-a', password: dev.password })
+    const closed = new Promise((r) => c.once('close', r))
+    c.publish('$SYS/broker/uptime', 'forged', { qos: 1 })
+    await closed
+    await waitFor(() => s.broker!.refusals.summary().total === 1)
+    expect(s.broker!.refusals.summary().entries[0]).toMatchObject({
+      username: 'dev-a',
+      action: 'publish',
+      topic: '$SYS/broker/uptime',
+    })
+  })
+
   it('keeps extra topics across a restart and loads files written before them', async () => {
     const s = await setup()
     await s.credentials.issue('dev-a', { allow: ['home/a'] })

@@ -319,11 +319,11 @@ export class EmbeddedBroker {
 
   /** null = allowed; an Error makes aedes drop the client (MQTT 3.1.1 has no PUBLISH refusal code). */
   private publishRefusal(client: Client | null, topic: string): Error | null {
-    // aedes' own default: nobody publishes into the broker's $SYS tree (§4.7.2).
-    if (topic.startsWith('$SYS/')) return new Error('$SYS topics are reserved')
-    if (!client) return null
+    if (!client) return topic.startsWith('$SYS/') ? new Error('$SYS topics are reserved') : null
     const identity = this.identities.get(client)
-    if (identity && mayPublish(identity, topic, this.options.prefix())) return null
+    // aedes' own default: nobody publishes into the broker's $SYS tree (§4.7.2).
+    const reserved = topic.startsWith('$SYS/')
+    if (!reserved && identity && mayPublish(identity, topic, this.options.prefix())) return null
     this.options.logger.warn('publish refused', { clientId: client.id, topic })
     this.refusals.record(refusedLogin(identity), client.id, 'publish', topic)
     return new Error(`not authorized to publish to ${topic}`)
