@@ -3,6 +3,7 @@
  *   ports    serial ports (and --catalog)
  *   install  the one-click install (see install-command.ts)
  *   export   readings as CSV/JSON (see cli/export-command.ts)
+ *   update   over-the-air firmware updates of boards (see cli/update-command.ts)
  * With --server <Web UI URL> it drives a running `npm run serve`; otherwise it starts the
  * core in this process on --data-dir (default: the app's data folder).
  */
@@ -12,6 +13,7 @@ import { connectServer, startLocalCore, type CliApi } from './cli/cli-api'
 import { runExportCommand } from './cli/export-command'
 import { runInstallCommand } from './cli/install-command'
 import { runPortsCommand } from './cli/ports-command'
+import { runUpdateCommand } from './cli/update-command'
 import { readSecret } from './cli/read-secret'
 
 const USAGE = `Usage: npm run cli -- <command> [options]   (--help after a command for its options)
@@ -19,6 +21,7 @@ const USAGE = `Usage: npm run cli -- <command> [options]   (--help after a comma
   ports     list serial ports (--catalog: also the firmware catalog)
   install   flash MicroPython + our firmware onto an ESP32 and wait until it is online
   export    readings as CSV or JSON
+  update    update boards over the air (--server URL --device ID… | --all)
 `
 
 async function openApi(server: string | undefined, dataDir: string | undefined): Promise<CliApi> {
@@ -42,6 +45,8 @@ async function main(argv: string[]): Promise<number> {
       })
     case 'export':
       return runExportCommand(rest, io)
+    case 'update':
+      return runUpdateCommand(rest, { ...io, openApi })
     case undefined:
     case 'help':
     case '--help':

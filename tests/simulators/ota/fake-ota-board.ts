@@ -28,6 +28,9 @@ export interface FakeOtaBoardOptions {
   free?: number
   /** How long the new version runs before it confirms (ms). */
   trialMs?: number
+  /** A device login on the built-in broker. */
+  username?: string
+  password?: string
 }
 
 interface Transfer {
@@ -84,6 +87,9 @@ export class FakeOtaBoard {
     const client = await connectAsync(this.options.url, {
       clientId: this.id,
       clean: true,
+      ...(this.options.username
+        ? { username: this.options.username, password: this.options.password }
+        : {}),
       reconnectPeriod: 0,
       will: { topic: `${base}/status`, payload: Buffer.from('offline'), qos: 1, retain: true },
     })
