@@ -12,6 +12,7 @@ import { DeviceRegistry } from './devices/device-registry'
 import { devicesHandlers } from './devices/devices-handlers'
 import { ingestHandlers } from './ingest/ingest-handlers'
 import { Ingestor } from './ingest/ingestor'
+import { TopicMappingStore } from './ingest/topic-mappings'
 import { createIntegrations, type Integrations } from './integrations/create-integrations'
 import type { FileDialogs } from './integrations/file-dialogs'
 import { brokerHandlers } from './broker/broker-handlers'
@@ -125,7 +126,10 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
     offlineAfterS: () => settings.get().devices.offlineAfterS,
   })
   await devices.load()
+  const mappings = new TopicMappingStore(options.dataDir, logger.child('mappings'))
+  await mappings.load()
   const ingestor = new Ingestor({
+    mappings: mappings.byTopic,
     registry: devices,
   const cluster = startCluster({
     config: options.cluster ?? standaloneCluster(),
@@ -246,7 +250,7 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
     ...settingsHandlers(settings),
     ...devicesHandlers(devices, readings),
     ...readingsHandlers(readings),
-    ...ingestHandlers(ingestor),
+    ...ingestHandlers(ingestor, mappings),
     ...integrations.handlers,
     ...brokerHandlers(mqtt, options.dataDir),
     ...mqttHandlers(mqtt),

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { UNPARSED_REASONS } from '../parsers/types'
-import { method, NoParams } from './define'
+import { method, NoParams, Ok } from './define'
 
 export const UnparsedReason = z.enum(UNPARSED_REASONS)
 
@@ -80,6 +80,30 @@ export const IngestStats = z.object({
 })
 export type IngestStats = z.infer<typeof IngestStats>
 
+/**
+ * A topic a person mapped to a device and metric by hand (Topics screen, "Map to device…"),
+ * for formats no built-in rule reads. It takes precedence over every rule.
+ */
+export const TopicMapping = z
+  .object({
+    /** Exact topic: no wildcards, not a broker `$` topic. */
+    topic: z
+      .string()
+      .min(1)
+      .max(512)
+      .refine((t) => !/[#+]/.test(t) && !t.includes('\u0000') && !t.startsWith('$'), {
+        message: 'an exact topic: no + or # wildcards, not a $ topic',
+      }),
+    /** Existing or new device id. */
+    deviceId: z.string().regex(/^[A-Za-z0-9_.~-]{1,80}$/, 'letters, digits, _ . ~ - only'),
+    /** e.g. `temperature` (°C), `humidity` (%), or any other `[a-z0-9_]` name. */
+    metric: z.string().regex(/^[a-z0-9_]{1,48}$/, 'lower-case letters, digits and _ only'),
+    /** For JSON object payloads: the top-level field that holds the number. */
+    field: z.string().min(1).max(64).optional(),
+  })
+  .strict()
+export type TopicMapping = z.infer<typeof TopicMapping>
+
 export const ingestMethods = {
   'ingest.stats': method(
     NoParams,
@@ -96,6 +120,22 @@ export const ingestMethods = {
       .strict(),
     z.array(UnparsedRecord),
     'Recent messages that no parser could read, newest first.',
+  ),
+  'ingest.mappings.list': method(
+    NoParams,
+    z.array(TopicMapping),
+    'Topics mapped to a device and metric by hand.',
+  ),
+  /** Creates or replaces the mapping of `topic`; applies to the next message on it. */
+  'ingest.mappings.set': method(
+    TopicMapping,
+    TopicMapping,
+    'Map a topic to a device and metric by hand (replaces an earlier mapping of that topic).',
+  ),
+  'ingest.mappings.remove': method(
+    z.object({ topic: z.string().min(1).max(512) }).strict(),
+    Ok,
+    'Forget the hand-made mapping of a topic; its messages are read by the built-in rules again.',
   ),
 }
 

@@ -2,6 +2,8 @@ import type { EventName, EventPayload } from '../../../shared/api'
 import type { IngestStats, UnparsedRecord } from '../../../shared/contract/ingest'
 import type { ReadingPoint } from '../../../shared/contract/readings'
 import type { MqttMessage } from '../../../shared/mqtt-message'
+import type { TopicMapping } from '../../../shared/parsers/ecosystems/manual-mapping'
+import { Z2mRegistry } from '../../../shared/parsers/ecosystems/z2m-registry'
 import { HaRegistry } from '../../../shared/parsers/ha-registry'
 import { parseMessage, type ParseContext } from '../../../shared/parsers/parse-message'
 import { safePreview } from '../../../shared/parsers/text'
@@ -44,6 +46,8 @@ export interface IngestorOptions {
    * both; a cluster instance stores only its shared-subscription share (cluster-topics.ts).
    */
   route?: (message: MqttMessage) => IngestRoute
+  /** Topics mapped by hand (TopicMappingStore.byTopic): read on every message, first. */
+  mappings?: ReadonlyMap<string, TopicMapping>
 }
 
 /** What ingestion does with one message (see IngestorOptions.route). */
@@ -68,6 +72,8 @@ type StoredListener = { listener: (points: readonly ReadingPoint[]) => void; act
 export class Ingestor {
   /** Home Assistant mappings learned from discovery configs. */
   readonly ha = new HaRegistry()
+  /** Names, models and units from Zigbee2MQTT's retained device list. */
+  readonly z2m = new Z2mRegistry()
   /** Holds the embedded broker's publishers back while storage is behind. */
   readonly gate: BackpressureGate
   private readonly redeliveries = new RedeliveryFilter()
@@ -90,7 +96,8 @@ export class Ingestor {
   private readonly unsubscribe: (() => void)[] = []
 
   constructor(private readonly options: IngestorOptions) {
-    this.context = { prefix: options.prefix(), ha: this.ha }
+    this.context = { prefix: options.prefix(), ha: this.ha, z2m: this.z2m }
+    if (options.mappings) this.context.mappings = options.mappings
     this.counters = new IngestCounters(options.clock.now())
     this.highWater = options.highWater ?? 20_000
     this.storeOnly = new StoreOnlyPath(options.registry, options.store, this.counters)
