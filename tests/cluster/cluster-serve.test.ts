@@ -1,0 +1,125 @@
+/**
+ * Several `npm run serve` processes on one real Mosquitto (issue 17, items 2-4): two ingest
+ * instances split the readings through a shared subscription and store each exactly once;
+ * a view instance stores nothing and knows every device from the broker's retained messages.
+ *
+ * Size: 100 boards × 100 messages (10,000) by default; IOTCC_CLUSTER_FULL=1 sends the issue's
+ * 100 × 1,000 (100,000) messages (README "Scaling out" gives the times).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Fleet } from './fixtures/fleet'
+import { Mosquitto } from './fixtures/mosquitto'
+import { ensureBuild, ServeInstance } from './fixtures/serve-instance'
+
+const FULL = process.env.IOTCC_CLUSTER_FULL === '1'
+const DEVICES = 100
+const PER_DEVICE = FULL ? 1000 : 100
+const RATE = Number(process.env.IOTCC_CLUSTER_RATE ?? 4000)
+
+let broker: Mosquitto
+const instances: ServeInstance[] = []
+
+function instance(name: string, role: 'ingest' | 'view', extra: string[] = []): ServeInstance {
+  const s = new ServeInstance(name, [
+    '--role',
+    role,
+    '--mqtt-url',
+    broker.url,
+    '--instance-id',
+    name,
+    ...extra,
+  ])
+  instances.push(s)
+  return s
+}
+
+async function until<T>(
+  probe: () => Promise<T>,
+  ok: (v: T) => boolean,
+  ms: number,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const value = await probe()
+    if (ok(value)) return value
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value).slice(0, 300)}`)
+    await new Promise((r) => setTimeout(r, 250))
+  }
+}
+
+beforeAll(async () => {
+  await ensureBuild()
+  broker = new Mosquitto()
+  // Mosquitto drops QoS 1 messages past 1,000 queued per session by default: a burst larger
+  // than that to a busy ingest instance would be lost at the broker (README "Scaling out").
+  await broker.start(['max_queued_messages 1000000'])
+}, 180_000)
+
+afterAll(async () => {
+  await Promise.all(instances.map((s) => s.destroy()))
+  await broker?.destroy()
+})
+
+describe('two ingest instances and a view on one Mosquitto', () => {
+  it(
+    `stores each of ${DEVICES * PER_DEVICE} readings exactly once across the ingest instances`,
+    async () => {
+      const a = instance('ingest-a', 'ingest')
+      const b = instance('ingest-b', 'ingest')
+      const view = instance('view', 'view')
+      await Promise.all([a.start(), b.start(), view.start()])
+      const fleet = new Fleet(broker.url, DEVICES)
+      await fleet.connect()
+      const started = Date.now()
+      await fleet.publish(PER_DEVICE, RATE)
+      const published = Date.now() - started
+      const total = DEVICES * PER_DEVICE
+      expect(fleet.totalAcked).toBe(total)
+
+      const sum = async (): Promise<{
+        a: Map<string, number>
+        b: Map<string, number>
+        total: number
+      }> => {
+        const [ca, cb] = await Promise.all([
+          a.storedPerDevice(fleet.ids, 'temperature'),
+          b.storedPerDevice(fleet.ids, 'temperature'),
+        ])
+        let t = 0
+        for (const n of [...ca.values(), ...cb.values()]) t += n
+        return { a: ca, b: cb, total: t }
+      }
+      const stored = await until(sum, (s) => s.total >= total, 60_000, 'every reading stored')
+      const settled = Date.now() - started
+      // Nothing more trickles in later (a double store would).
+      await new Promise((r) => setTimeout(r, 1000))
+      const again = await sum()
+      expect(again.total).toBe(total)
+      for (const id of fleet.ids) {
+        expect((stored.a.get(id) ?? 0) + (stored.b.get(id) ?? 0), id).toBe(PER_DEVICE)
+      }
+      // Both shared the load (Mosquitto hands the group's messages out in turn).
+      let sa = 0
+      for (const n of stored.a.values()) sa += n
+      expect(sa).toBeGreaterThan(total * 0.2)
+      expect(sa).toBeLessThan(total * 0.8)
+      process.stdout.write(
+        `cluster: ${total} messages published in ${published} ms, all stored after ${settled} ms (a ${sa}, b ${total - sa})\n`,
+      )
+
+      // The view stores nothing, yet knows every board and that it is online (retained birth).
+      const viewStored = await view.storedPerDevice(fleet.ids, 'temperature')
+      expect([...viewStored.values()].reduce((x, y) => x + y, 0)).toBe(0)
+      const devices =
+        await view.call<{ id: string; online: boolean | null; name: string }[]>('devices.list')
+      const sims = devices.filter((d) => d.id.startsWith('sim-'))
+      expect(sims).toHaveLength(DEVICES)
+      expect(sims.every((d) => d.online === true)).toBe(true)
+      expect(sims.find((d) => d.id === 'sim-007')?.name).toBe('Sim sim-007')
+      await fleet.close()
+    },
+    FULL ? 300_000 : 120_000,
+  )
+})
