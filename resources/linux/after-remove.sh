@@ -1,0 +1,41 @@
+#!/bin/bash
+# dpkg postrm of the .deb (electron-builder `deb.afterRemove`), run as root with the dpkg
+# action in $1. electron-builder replaces ${executable} and ${sanitizedProductName} in this file.
+#
+# First electron-builder's own steps (its templates/linux/after-remove.tpl), then ours: the udev
+# rule goes on remove/purge, and stays during an upgrade (the new version installs it again).
+
+
+# Delete the link to the binary
+# update-alternatives --remove <name> <path>: 'path' must be the registered alternative binary,
+# not the generic symlink — see https://man7.org/linux/man-pages/man1/update-alternatives.1.html
+if type update-alternatives >/dev/null 2>&1; then
+    update-alternatives --remove '${executable}' '/opt/${sanitizedProductName}/${executable}'
+else
+    rm -f '/usr/bin/${executable}'
+fi
+
+APPARMOR_PROFILE_DEST='/etc/apparmor.d/${executable}'
+
+# Remove and unload apparmor profile.
+if [ -f "$APPARMOR_PROFILE_DEST" ]; then
+  # Unload the profile from the running kernel before deleting the file so the
+  # policy is not left enforced until the next reboot.  Mirror the chroot guard
+  # used in the after-install script — live AppArmor operations are not
+  # meaningful inside a chroot.
+  # https://wiki.debian.org/AppArmor/HowToUse
+  if apparmor_status --enabled > /dev/null 2>&1; then
+    if ! { [ -x '/usr/bin/ischroot' ] && /usr/bin/ischroot; } && hash apparmor_parser 2>/dev/null; then
+      apparmor_parser --remove "$APPARMOR_PROFILE_DEST" || true
+    fi
+  fi
+  rm -f "$APPARMOR_PROFILE_DEST"
+fi
+case "${1:-remove}" in
+  remove | purge)
+    rm -f /etc/udev/rules.d/99-esp32-iot-control-center.rules
+    if hash udevadm 2>/dev/null && [ -d /run/udev ]; then
+      udevadm control --reload-rules || true
+    fi
+    ;;
+esac

@@ -1,0 +1,260 @@
+/**
+ * The packaging check (issue 15.3): electron-builder packs the app for Linux into a folder
+ * (`--linux dir`) with this repo's electron-builder.yml, offline, with a stand-in Electron in
+ * place of the real one, and the result holds what the app needs at run time and nothing else.
+ * Installers (AppImage, deb, NSIS, dmg) come from the same folder contents; what differs per
+ * OS is the Electron binary and the prebuilt serialport binary kept for that OS.
+ */
+import { execFile, spawnSync } from 'node:child_process'
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
+import { join, relative, resolve, sep } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers/temp-dir'
+import { listAsar, type AsarEntry } from './asar'
+
+const ROOT = resolve(__dirname, '../..')
+const run = promisify(execFile)
+
+let work: { path: string; cleanup: () => Promise<void> }
+let appDir: string
+let resourcesDir: string
+let asar: AsarEntry[]
+let asarPaths: Set<string>
+let builderLog: string
+
+/** Files under `dir`, relative, with forward slashes. */
+function filesUnder(dir: string): string[] {
+  const out: string[] = []
+  const walk = (current: string): void => {
+    for (const entry of readdirSync(current, { withFileTypes: true })) {
+      const full = join(current, entry.name)
+      if (entry.isDirectory()) walk(full)
+      else out.push(relative(dir, full).split(sep).join('/'))
+    }
+  }
+  if (existsSync(dir)) walk(dir)
+  return out.sort()
+}
+
+/** Builds out/ when it is missing (`npm test` and `npm run package:check` build it first). */
+async function ensureBuild(): Promise<void> {
+  const needed = ['out/main/index.js', 'out/main/serve.js', 'out/renderer/index.html']
+  if (needed.every((file) => existsSync(join(ROOT, file)))) return
+  await run('npx', ['electron-vite', 'build', '--logLevel', 'warn'], { cwd: ROOT })
+}
+
+/**
+ * What Electron's release zip would give electron-builder, minus Electron: an executable named
+ * `electron` (renamed to the app's executableName), `resources/`, `locales/` and the licence.
+ */
+function makeStandInElectron(dir: string): void {
+  mkdirSync(join(dir, 'resources'), { recursive: true })
+  mkdirSync(join(dir, 'locales'), { recursive: true })
+  writeFileSync(
+    join(dir, 'electron'),
+    '#!/bin/sh\necho "stand-in Electron for the packaging check: not runnable" >&2\nexit 1\n',
+  )
+  chmodSync(join(dir, 'electron'), 0o755)
+  writeFileSync(join(dir, 'LICENSE'), 'stand-in\n')
+  writeFileSync(join(dir, 'version'), '0.0.0-stand-in')
+}
+
+/**
+ * Runs `command` with no network at all where the kernel lets us (a new network namespace:
+ * only a down loopback inside), so a download attempt fails the check instead of passing on a
+ * connected machine. Elsewhere proxies to a closed local port make HTTP clients fail fast.
+ */
+function offline(command: string[]): string[] {
+  const probe = spawnSync('unshare', ['--net', '--map-root-user', 'true'], { stdio: 'ignore' })
+  return probe.status === 0 ? ['unshare', '--net', '--map-root-user', ...command] : command
+}
+
+beforeAll(async () => {
+  await ensureBuild()
+  work = await tempDir('iotcc-pack-')
+  const electronDist = join(work.path, 'electron-dist')
+  const output = join(work.path, 'dist')
+  const cache = join(work.path, 'cache')
+  makeStandInElectron(electronDist)
+  mkdirSync(cache)
+  const [file, ...args] = offline([
+    process.execPath,
+    join(ROOT, 'node_modules/electron-builder/cli.js'),
+    '--linux',
+    'dir',
+    '--x64',
+    '--publish',
+    'never',
+    `-c.electronDist=${electronDist}`,
+    `-c.directories.output=${output}`,
+  ])
+  const { stdout, stderr } = await run(file!, args, {
+    cwd: ROOT,
+    maxBuffer: 16 * 1024 * 1024,
+    env: {
+      // As a person runs it: under VITEST electron-builder goes quiet and hard-links files.
+      ...Object.fromEntries(
+        Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST')),
+      ),
+      // Anything electron-builder or @electron/get would download lands here (checked empty).
+      ELECTRON_BUILDER_CACHE: cache,
+      ELECTRON_CACHE: cache,
+      HTTP_PROXY: 'http://127.0.0.1:9',
+      HTTPS_PROXY: 'http://127.0.0.1:9',
+      NO_PROXY: '',
+      CSC_IDENTITY_AUTO_DISCOVERY: 'false',
+    },
+  })
+  builderLog = stdout + stderr
+  appDir = join(output, 'linux-unpacked')
+  resourcesDir = join(appDir, 'resources')
+  asar = listAsar(join(resourcesDir, 'app.asar'))
+  asarPaths = new Set(asar.map((entry) => entry.path))
+  expect(readdirSync(cache), 'electron-builder downloaded something').toEqual([])
+}, 180_000)
+
+afterAll(async () => {
+  await work?.cleanup()
+})
+
+describe('electron-builder --linux dir (stand-in Electron, no network)', () => {
+  it('packs without rebuilding native modules and names the executable', () => {
+    expect(builderLog).toContain('skipped dependencies rebuild')
+    expect(statSync(join(appDir, 'esp32-iot-control-center')).mode & 0o111).not.toBe(0)
+  })
+
+  it('holds every built main, preload and renderer file in app.asar', () => {
+    const built = ['out/main', 'out/preload', 'out/renderer'].flatMap((dir) =>
+      filesUnder(join(ROOT, dir)).map((file) => `${dir}/${file}`),
+    )
+    expect(built).toContain('out/main/index.js')
+    expect(built).toContain('out/renderer/index.html')
+    expect(built.some((file) => file.startsWith('out/preload/'))).toBe(true)
+    const missing = built.filter((file) => !file.endsWith('.map') && !asarPaths.has(file))
+    expect(missing).toEqual([])
+    expect(asarPaths.has('package.json')).toBe(true)
+  })
+
+  it('holds every package the main and preload bundles import', () => {
+    const builtins = new Set(['electron'])
+    const bundles = ['out/main', 'out/preload'].flatMap((dir) =>
+      filesUnder(join(ROOT, dir))
+        .filter((file) => /\.(c|m)?js$/.test(file))
+        .map((file) => readFileSync(join(ROOT, dir, file), 'utf8')),
+    )
+    const specifiers = new Set<string>()
+    const patterns = [
+      /^\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/gm,
+      /^\s*import\s*['"]([^'"]+)['"]/gm,
+      /\b(?:import|require)\(\s*['"]([^'"]+)['"]\s*\)/g,
+    ]
+    for (const code of bundles) {
+      for (const pattern of patterns) {
+        for (const match of code.matchAll(pattern)) specifiers.add(match[1]!)
+      }
+    }
+    const packages = [...specifiers]
+      .filter((s) => !s.startsWith('.') && !s.startsWith('/') && !s.startsWith('node:'))
+      .map((s) =>
+        s
+          .split('/')
+          .slice(0, s.startsWith('@') ? 2 : 1)
+          .join('/'),
+      )
+      .filter((name) => !builtins.has(name))
+    expect(packages).toContain('serialport')
+    const absent = [...new Set(packages)].filter(
+      (name) => !asarPaths.has(`node_modules/${name}/package.json`),
+    )
+    expect(absent).toEqual([])
+  })
+
+  it('keeps serialport’s native binary outside the archive, for Linux only', () => {
+    const nativeFiles = asar.filter((entry) => entry.path.endsWith('.node'))
+    expect(nativeFiles.length).toBeGreaterThan(0)
+    expect(nativeFiles.filter((entry) => !entry.unpacked)).toEqual([])
+
+    const unpacked = join(resourcesDir, 'app.asar.unpacked/node_modules/@serialport/bindings-cpp')
+    const prebuilds = readdirSync(join(unpacked, 'prebuilds')).sort()
+    expect(prebuilds).toContain('linux-x64')
+    expect(prebuilds).toContain('linux-arm64')
+    expect(prebuilds.filter((dir) => !dir.startsWith('linux-'))).toEqual([])
+    const binary = join(unpacked, 'prebuilds/linux-x64/@serialport+bindings-cpp.glibc.node')
+    expect(readFileSync(binary).subarray(0, 4)).toEqual(Buffer.from([0x7f, 0x45, 0x4c, 0x46]))
+    // A locally compiled build/ would be loaded instead of the prebuilt binary.
+    expect(existsSync(join(unpacked, 'build'))).toBe(false)
+  })
+
+  it('ships the firmware as plain files next to app.asar, without secrets', () => {
+    const firmware = join(resourcesDir, 'firmware')
+    const expected = filesUnder(join(ROOT, 'firmware')).filter(
+      (file) =>
+        file !== 'secrets.py' &&
+        file !== '.gitignore' &&
+        !file.includes('__pycache__/') &&
+        !file.startsWith('tests/'),
+    )
+    expect(expected).toContain('main.py')
+    expect(filesUnder(firmware)).toEqual(expected)
+    for (const file of expected) {
+      expect(readFileSync(join(firmware, file)), file).toEqual(
+        readFileSync(join(ROOT, 'firmware', file)),
+      )
+    }
+    expect([...asarPaths].filter((path) => path.startsWith('firmware/'))).toEqual([])
+  })
+
+  it('ships the udev rule for the .deb’s install script', () => {
+    const rule = '99-esp32-iot-control-center.rules'
+    expect(readFileSync(join(resourcesDir, 'udev', rule), 'utf8')).toBe(
+      readFileSync(join(ROOT, 'resources/udev', rule), 'utf8'),
+    )
+    expect(readFileSync(join(ROOT, 'resources/linux/after-install.sh'), 'utf8')).toContain(
+      `/resources/udev/${rule}`,
+    )
+  })
+
+  it('leaves out sources, tests, benchmarks, secrets, source maps and the toolchain', () => {
+    // Patterns for paths inside app.asar (the repo's layout) and for every file of the app.
+    const inAsar: [string, RegExp][] = [
+      ['our sources', /^(src|scripts|resources|firmware)\//],
+      ['our tests and benchmarks', /^(tests|bench|test-results|docs)\//],
+      ['a web build or an earlier dist', /^(out\/(?!main\/|preload\/|renderer\/)|dist\/)/],
+      [
+        'build tools and renderer-only packages',
+        new RegExp(
+          '^node_modules/(electron|electron-builder|electron-vite|vite|vitest|typescript|' +
+            'eslint|prettier|@playwright|@micropython|react|react-dom|chart\\.js|' +
+            'react-chartjs-2|node-addon-api)/',
+        ),
+      ],
+    ]
+    const anywhere: [string, RegExp][] = [
+      ['secrets', /(^|\/)(secrets\.py|\.env(\..*)?|[^/]*\.(pem|key|p12|pfx))$/],
+      ['source maps', /\.map$/],
+      ['type declarations', /\.d\.(ts|cts|mts)$/],
+    ]
+    const asarFiles = asar.map((entry) => entry.path)
+    const appFiles = filesUnder(appDir).filter((file) => file !== 'resources/app.asar')
+    const found = [
+      ...inAsar.flatMap(([what, pattern]) =>
+        asarFiles.filter((path) => pattern.test(path)).map((path) => `${what}: app.asar/${path}`),
+      ),
+      ...anywhere.flatMap(([what, pattern]) =>
+        [...asarFiles.map((path) => `app.asar/${path}`), ...appFiles]
+          .filter((path) => pattern.test(path))
+          .map((path) => `${what}: ${path}`),
+      ),
+    ]
+    expect(found).toEqual([])
+  })
+})
