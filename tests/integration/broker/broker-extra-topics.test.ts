@@ -158,7 +158,7 @@ describe('logins with extra topics', () => {
     const s = await setup()
     const dev = await s.credentials.issue('dev-a', { allow: ['home/#'] })
     const c = await client(s, { clientId: 'dev-a', username: 'dev-a', password: dev.password })
-    const closed = new Promise((r) => c.once('close', r))
+    const closed = new Promise<void>((r) => c.once('close', () => r()))
     c.publish('$SYS/broker/uptime', 'forged', { qos: 1 })
     await closed
     await waitFor(() => s.broker!.refusals.summary().total === 1)
