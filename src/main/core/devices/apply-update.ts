@@ -23,7 +23,8 @@ export function applyUpdate(
   meta: MessageMeta,
   readingsTs: number,
 ): void {
-  if (update.readings.length > 0) record.format = update.format
+  // A topic mapped by hand adds a metric to a device; it does not change what the device speaks.
+  if (update.readings.length > 0 && update.format !== 'mapped') record.format = update.format
   if (!record.topics.includes(meta.topic)) {
     record.topics.push(meta.topic)
     if (record.topics.length > MAX_TOPICS) record.topics.shift()

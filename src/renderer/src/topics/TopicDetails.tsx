@@ -1,5 +1,6 @@
 import type { TopicSummary } from '@shared/contract/connections'
 import { Age } from '../components/Age'
+import { MapTopicForm } from './MapTopicForm'
 import { formatDateTime } from '../lib/time'
 
 /** A payload as the person wants to read it: JSON pretty-printed, other text as is, binary as hex. */
@@ -51,6 +52,7 @@ export function TopicDetails({ topic }: { topic: TopicSummary }) {
       <pre className="payload" data-testid="topic-payload">
         {text === '' ? '(empty)' : text}
       </pre>
+      <MapTopicForm topic={topic} />
     </section>
   )
 }
