@@ -30,12 +30,12 @@ import { createMainWindow, focusWindow } from './shell/main-window'
 import { guardContents } from './shell/navigation-guard'
 import { createPagePolicy } from './shell/page-policy'
 import { installQuitSequence } from './shell/quit-sequence'
-import { electronSecretBox } from './shell/secret-box-electron'
+import { electronSecretBox, keychainIsReal } from './shell/secret-box-electron'
 import { lockSession } from './shell/session-policy'
 import { claimSingleInstance } from './shell/single-instance'
 import { TrayController } from './shell/tray'
 import { trayIconPng } from './shell/tray-icon'
-import { checkForUpdate, updatePlan } from './shell/updater'
+import { checkForUpdate, updatePlan, type UpdaterLike } from './shell/updater'
 import { loadWindowState, saveWindowState } from './shell/window-state'
 
 const logger = createLogger().child('shell')
@@ -69,9 +69,20 @@ function openWindow(): void {
   })
 }
 
+/** electron-updater, loaded only with consent; CommonJS, so from Node ESM its exports sit on default. */
+async function loadUpdater(): Promise<UpdaterLike> {
+  type Exports = { autoUpdater: UpdaterLike }
+  const module: Partial<Exports> & { default?: Exports } = await import('electron-updater')
+  const updater = module.autoUpdater ?? module.default?.autoUpdater
+  if (!updater) throw new Error('electron-updater has no autoUpdater')
+  return updater
+}
+
 async function start(): Promise<void> {
   lockSession(session.defaultSession, { csp: CONTENT_SECURITY_POLICY, policy, log: logger })
   app.on('web-contents-created', (_event, contents) => guardContents(contents, policy, logger))
+  if (!keychainIsReal(safeStorage, process.platform))
+    logger.warn('no OS keychain: connection passwords are protected by the file mode only')
   const running = await createCore({
     dataDir: app.getPath('userData'),
     shell: 'electron',
@@ -111,7 +122,7 @@ async function start(): Promise<void> {
   running.settings.onChange(desktop)
   void checkForUpdate(
     updatePlan(running.settings.get().desktop, app.isPackaged),
-    async () => (await import('electron-updater')).autoUpdater,
+    loadUpdater,
     logger,
   )
 }
