@@ -43,10 +43,9 @@ export const STORE_CONNECTION_ID = 'cluster-store'
 /**
  * The app's connections to the external broker for a role:
  * - `all`: one persistent `#` connection, as before roles existed;
- * - `ingest`: a *store* connection on the shared subscription, persistent under a client id
- *   stable across restarts (a restarted instance gets back what the broker queued for it),
- *   plus a *watch* connection on plain `#`: every retained birth/LWT/info message and every
- *   reading, for the device registry, live values and alert evaluation (never stored);
+ * - `ingest`: a *store* connection on the shared subscription, plus a *watch* connection on
+ *   plain `#`: every retained birth/LWT/info message and every reading, for the device
+ *   registry, live values and alert evaluation (never stored);
  * - `view`: the watch connection only.
  */
 export function clusterConnections(
@@ -83,7 +82,12 @@ export function clusterConnections(
     input: {
       ...base,
       name: `Cluster: store (shared group ${cluster.group})`,
-      clean: false,
+      // A clean session on purpose: Mosquitto keeps handing a persistent member its share of
+      // the group's messages while it is away (queued for it, not for the others), so one
+      // dead instance would take half the readings with it. With a clean session the broker
+      // drops the member when its connection dies and the others get everything from then
+      // on; what is lost is what was in flight to it (README "Scaling out").
+      clean: true,
       clientId: `iotcc-${cluster.group}-${cluster.instanceId}`,
       subscriptions: appSubscriptions().map((topic) => ({
         topic: sharedFilter(cluster.group, topic),
