@@ -32,6 +32,13 @@ describe('RotatingLogFile', () => {
     expect(readFileSync(path, 'utf8')).toBe('first run\nsecond run\n')
   })
 
+  it('creates the file when made, so nothing new appears in the data folder at shutdown', () => {
+    const path = join(dir.path, 'logs', 'serve.log')
+    const log = new RotatingLogFile({ path })
+    expect(readFileSync(path, 'utf8')).toBe('')
+    log.close()
+  })
+
   it('rotates before a line would pass the cap and keeps only the newest generations', () => {
     const path = join(dir.path, 'serve.log')
     const log = new RotatingLogFile({ path, maxBytes: 200, generations: 2 })

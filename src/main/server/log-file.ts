@@ -36,21 +36,19 @@ export class RotatingLogFile {
     this.onError =
       options.onError ??
       ((error) => process.stderr.write(`Log file ${this.path} is off: ${error.message}\n`))
+    // Opened now, not at the first line: nothing new appears in the data folder while serve
+    // shuts down (whoever removes the folder right after it exits would race with that).
+    this.guard(() => this.open())
   }
 
   /** Appends one line (a newline is added). Never throws: a full or read-only disk turns it off. */
   write(line: string): void {
-    if (this.failed) return
     const bytes = Buffer.from(`${line}\n`)
-    try {
+    this.guard(() => {
       if (this.fd === undefined) this.open()
       if (this.size > 0 && this.size + bytes.length > this.maxBytes) this.rotate()
       this.size += writeSync(this.fd!, bytes)
-    } catch (error) {
-      this.failed = true
-      this.close()
-      this.onError(error as Error)
-    }
+    })
   }
 
   /** A logger sink writing `ISO-time LEVEL scope: message {fields}` lines (fields already redacted). */
@@ -71,8 +69,19 @@ export class RotatingLogFile {
     this.fd = undefined
   }
 
+  private guard(action: () => void): void {
+    if (this.failed) return
+    try {
+      action()
+    } catch (error) {
+      this.failed = true
+      this.close()
+      this.onError(error as Error)
+    }
+  }
+
   private open(): void {
-    mkdirSync(dirname(this.path), { recursive: true })
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o750 })
     this.fd = openSync(this.path, 'a', 0o640)
     this.size = fstatSync(this.fd).size
   }
