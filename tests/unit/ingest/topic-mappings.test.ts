@@ -81,6 +81,14 @@ describe('topic mappings made by hand', () => {
       detail: 'mapped topic: field "ppm" is not a number',
     })
     expect(parseWith(mappings.byTopic, 'lab/meter', 'nan')).toMatchObject({ kind: 'unparsed' })
+    await mappings.set({ topic: 'lab/probe7/out', deviceId: 'lab-probe', metric: 'temperature' })
+    expect(parseWith(mappings.byTopic, 'lab/probe7/out', 'T:+023.4 degC')).toMatchObject({
+      updates: [{ readings: [{ metric: 'temperature', value: 23.4 }] }],
+    })
+    expect(parseWith(mappings.byTopic, 'lab/probe7/out', 'T=23.4 RH=40')).toMatchObject({
+      kind: 'unparsed',
+      detail: 'mapped topic: payload has 2 numbers; map a JSON field instead',
+    })
   })
 
   it('refuse wildcards, $ topics and odd names at the contract', () => {

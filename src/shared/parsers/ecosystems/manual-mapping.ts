@@ -1,7 +1,8 @@
 /**
  * Topics a person mapped to a device and metric by hand (from the Topics screen), for
- * formats no rule knows. The payload must be a number (`21.5`, `21.5 °C`), a JSON number or
- * numeric string, or a JSON object whose `field` holds one.
+ * formats no rule knows. The payload must be a number (`21.5`, `21.5 °C`), text with exactly
+ * one number in it (`23.4 degC`), a JSON number or numeric string, or a JSON object whose
+ * `field` holds one.
  */
 import { valueWithUnit } from '../seed'
 import { isPlainObject, jsonNumber, looksLikeJson, parseJson } from '../text'
@@ -43,5 +44,20 @@ function mappedValue(mapping: TopicMapping, text: string): number | string {
   }
   const value = valueWithUnit(mapping.metric, trimmed)
   if (value === 'non-finite') return `value is ${trimmed.slice(0, 20)}`
-  return value ?? 'payload is not a number'
+  return value ?? onlyNumberIn(trimmed)
+}
+
+const NUMBER = /[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?/g
+
+/**
+ * A person mapped this topic because its format is odd (`23.4 degC`, `T:+023.4`): the one
+ * number in it is the value. Two or more numbers are ambiguous, so none is taken.
+ */
+function onlyNumberIn(text: string): number | string {
+  if (text.length > 256) return 'payload is not a number'
+  const found = text.match(NUMBER) ?? []
+  if (found.length === 0) return 'payload has no number'
+  if (found.length > 1) return `payload has ${found.length} numbers; map a JSON field instead`
+  const value = Number(found[0])
+  return Number.isFinite(value) ? value : 'number out of range'
 }
