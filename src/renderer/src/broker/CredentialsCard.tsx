@@ -73,9 +73,14 @@ export function CredentialsCard({
                     />
                   ) : (
                     <>
-                      <ExtraTopicList
-                        topics={c.legacyTopic ? [c.legacyTopic, ...c.allow] : c.allow}
-                      />{' '}
+                      {c.legacyTopic && (
+                        <span className="topic-chips" title="Set by the Installer (legacy_topic)">
+                          <code>{c.legacyTopic}</code>{' '}
+                        </span>
+                      )}
+                      {(c.allow.length > 0 || !c.legacyTopic) && (
+                        <ExtraTopicList topics={c.allow} />
+                      )}{' '}
                       <button
                         type="button"
                         className="small"
