@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react'
 import type { AppInfo } from '@shared/contract/app'
 import type { Settings } from '@shared/contract/settings'
-import { useApi } from '../api/api-context'
+import { useApi, useShell } from '../api/api-context'
 import { useSettings } from '../api/use-settings'
 import { ScreenHeader } from '../components/ScreenHeader'
 import { BackupCard } from '../settings/BackupCard'
+import { DesktopCard } from '../settings/DesktopCard'
 import { HomeAssistantCard } from '../settings/HomeAssistantCard'
 import { InfluxCard } from '../settings/InfluxCard'
 import { ServiceSettingsCard } from '../settings/ServiceSettingsCard'
@@ -14,6 +15,7 @@ import '../settings/settings.css'
 
 export function SettingsScreen() {
   const api = useApi()
+  const shell = useShell()
   const { settings, update } = useSettings()
   const [info, setInfo] = useState<AppInfo>()
   const [error, setError] = useState<string>()
@@ -76,6 +78,14 @@ export function SettingsScreen() {
         </>
       )}
       <BackupCard />
+      {settings && (
+        <DesktopCard
+          desktop={settings.desktop}
+          shell={shell}
+          platform={info?.platform}
+          update={update}
+        />
+      )}
       {info && (
         <section className="card form-grid" aria-label="About">
           <h2>About</h2>

@@ -1,0 +1,40 @@
+import { expect, test } from '@playwright/test'
+import { serveApp, type ServedApp } from './fixtures/server'
+import { watchErrors } from './fixtures/watch-errors'
+
+let app: ServedApp
+
+test.beforeAll(async () => {
+  app = await serveApp()
+})
+test.afterAll(async () => {
+  await app.stop()
+})
+
+test('desktop settings: auto-update is off until turned on, and takes only an https feed', async ({
+  page,
+}) => {
+  const errors = watchErrors(page)
+  await page.goto(`${app.url}#/settings`)
+  const card = page.getByRole('form', { name: 'Desktop app' })
+  await expect(card).toBeVisible()
+  await expect(card.getByText('web mode ignores them')).toBeVisible()
+  const autoUpdate = card.getByRole('checkbox', { name: /check for updates/ })
+  await expect(autoUpdate).not.toBeChecked()
+
+  await autoUpdate.check()
+  await expect(card.getByText('Saved.')).toBeVisible()
+  await card.getByLabel('Update feed').fill('http://updates.example.com/iotcc/')
+  await card.getByRole('button', { name: 'Save feed' }).click()
+  await expect(card.getByRole('alert')).toContainText('https')
+
+  await card.getByLabel('Update feed').fill('https://updates.example.com/iotcc/')
+  await card.getByRole('button', { name: 'Save feed' }).click()
+  await expect(card.getByText('Saved.')).toBeVisible()
+  await card.screenshot({ path: 'test-results/desktop-settings.png' })
+
+  await page.reload()
+  await expect(card.getByRole('checkbox', { name: /check for updates/ })).toBeChecked()
+  await expect(card.getByLabel('Update feed')).toHaveValue('https://updates.example.com/iotcc/')
+  expect(errors).toEqual([])
+})
