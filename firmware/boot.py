@@ -1,4 +1,12 @@
 # Runs on every reset, before main.py. Kept tiny: nothing here may lock you out of the REPL.
+# The update guard goes first: it completes an interrupted update or rolls a failed one back
+# (lib/otaguard.py, docs/ota.md). A reset it asks for is not an error, so it is not caught.
+try:
+    import otaguard
+
+    otaguard.boot()
+except Exception as e:
+    print("boot.py: otaguard:", e)
 try:
     from iotfw import safe_mode
 

@@ -40,7 +40,7 @@ describe('end to end against a real broker (aedes)', () => {
   it('birth, info and telemetry arrive; status and info are retained', async () => {
     await watcher.next((m) => m.topic === TOPICS.status && m.payload === 'online')
     const info = await watcher.next((m) => m.topic === TOPICS.info)
-    expect(JSON.parse(info.payload)).toMatchObject({ id: DEVICE_ID, fw: '0.1.0', sensor: 'DHT22' })
+    expect(JSON.parse(info.payload)).toMatchObject({ id: DEVICE_ID, fw: '0.2.0', sensor: 'DHT22' })
     const t = await watcher.next((m) => m.topic === TOPICS.telemetry)
     expect(JSON.parse(t.payload)).toMatchObject({
       temperature: 21,

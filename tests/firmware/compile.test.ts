@@ -5,8 +5,10 @@ import { FIRMWARE_DIR, FirmwareSim, firmwareSources } from './harness'
 
 /** Modules every official ESP32 MicroPython build (1.22+) ships; nothing else may be imported. */
 const ESP32_BUILD = new Set([
+  'binascii',
   'dht',
   'gc',
+  'hashlib',
   'io',
   'json',
   'machine',

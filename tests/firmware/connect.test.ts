@@ -25,23 +25,24 @@ describe('connecting to the broker', () => {
     })
     const ops = fw.mqttLog().map((e) => (e.op === 'publish' ? `${e.op} ${String(e.topic)}` : e.op))
     // Birth first, before anything else can go out on the new session.
-    expect(ops.slice(0, 4)).toEqual([
+    expect(ops.slice(0, 5)).toEqual([
       'connect',
       `publish ${TOPICS.status}`,
+      'subscribe',
       'subscribe',
       `publish ${TOPICS.info}`,
     ])
     expect(fw.publishes(TOPICS.status)[0]).toMatchObject({ msg: 'online', retain: true, qos: 1 })
-    expect(fw.mqttLog().find((e) => e.op === 'subscribe')).toMatchObject({
-      topic: TOPICS.cmd,
-      qos: 1,
-    })
+    expect(fw.mqttLog().filter((e) => e.op === 'subscribe')).toMatchObject([
+      { topic: TOPICS.cmd, qos: 1 },
+      { topic: 'iot/esp32-a1b2c3/ota/+', qos: 1 }, // docs/ota.md
+    ])
     const info = fw.publishes(TOPICS.info)[0]
     expect(info).toMatchObject({ retain: true, qos: 1 })
     expect(JSON.parse(info?.msg ?? '')).toEqual({
       id: DEVICE_ID,
       name: 'Living room',
-      fw: '0.1.0',
+      fw: '0.2.0',
       mp: '1.27.0',
       chip: expect.any(String),
       sensor: 'DHT22',
@@ -49,7 +50,7 @@ describe('connecting to the broker', () => {
       mac: '24:0a:c4:a1:b2:c3',
       rssi: -61,
     })
-    expect(fw.events()[0]).toMatchObject({ event: 'boot', reset_cause: 'pwron', fw: '0.1.0' })
+    expect(fw.events()[0]).toMatchObject({ event: 'boot', reset_cause: 'pwron', fw: '0.2.0' })
   })
 
   it('derives the id from the MAC and sets the DHCP hostname when device_id is absent', async () => {

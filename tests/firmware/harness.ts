@@ -78,12 +78,18 @@ export interface FirmwareOptions {
   ticksStart?: number
   /** JS modules to register before anything is imported (e.g. mqttbridge). */
   modules?: Record<string, object>
+  /** A whole board filesystem (from snapshot()): written instead of firmware/config/secrets. */
+  image?: Map<string, Uint8Array>
 }
 
-interface MicroPythonFS {
+export interface MicroPythonFS {
   mkdirTree(path: string): void
-  writeFile(path: string, data: string): void
+  writeFile(path: string, data: string | Uint8Array): void
   readFile(path: string, opts: { encoding: 'utf8' }): string
+  readFile(path: string): Uint8Array
+  readdir(path: string): string[]
+  isDir(mode: number): boolean
+  stat(path: string): { mode: number }
   analyzePath(path: string): { exists: boolean }
 }
 
@@ -161,16 +167,17 @@ export class FirmwareSim {
     for (const rel of listFiles(FAKES_DIR, (r) => r.endsWith('.py'))) {
       this.put(`/fakes/${rel}`, readFileSync(join(FAKES_DIR, rel), 'utf8'))
     }
+    for (const [path, data] of opts.image ?? []) this.put(path, data)
     // The board's root is '/', its libraries in '/lib' (already on MicroPython's sys.path).
-    for (const rel of firmwareSources()) {
+    for (const rel of opts.image ? [] : firmwareSources()) {
       this.put(`/${rel}`, readFileSync(join(FIRMWARE_DIR, rel), 'utf8'))
     }
     const config = opts.config === undefined ? baseConfig() : opts.config
-    if (config !== null) {
+    if (config !== null && !opts.image) {
       this.put('/config.json', typeof config === 'string' ? config : JSON.stringify(config))
     }
     const secrets = opts.secrets === undefined ? SECRETS : opts.secrets
-    if (secrets !== null) this.put('/secrets.py', secrets)
+    if (secrets !== null && !opts.image) this.put('/secrets.py', secrets)
     for (const [path, text] of Object.entries(opts.files ?? {})) this.put(`/${path}`, text)
     fs.mkdirTree('/tmp')
     this.exec(
@@ -182,12 +189,18 @@ export class FirmwareSim {
         "sys.modules['time'] = fake_time",
         "sys.modules['utime'] = fake_time",
         `fake_time.start(${opts.ticksStart ?? 0})`,
+        "import fake_os; sys.modules['os'] = fake_os.os",
         'import machine, network, dht, ntptime, umqtt.simple, sim, gc',
       ].join('\n'),
     )
   }
 
-  private put(path: string, text: string): void {
+  /** The interpreter's filesystem (the board's flash), for snapshots (ota-board.ts). */
+  get fs(): MicroPythonFS {
+    return this.mp.FS
+  }
+
+  private put(path: string, text: string | Uint8Array): void {
     this.mp.FS.mkdirTree(dirname(path))
     this.mp.FS.writeFile(path, text)
   }

@@ -86,7 +86,7 @@ export class MqttBridge {
       for (const w of this.upWaiters.splice(0)) w()
     })
     c.on('message', (topic, payload) => {
-      this.inbox.push(JSON.stringify([topic, payload.toString()]))
+      this.inbox.push(JSON.stringify([topic, payload.toString('base64')]))
       for (const w of this.inboxWaiters.splice(0)) w()
     })
     c.on('close', () => {

@@ -3,6 +3,7 @@
 # with loop_once() under a fake clock; main.py runs it forever.
 import gc
 import machine
+import otaguard
 import random
 import time
 from iotfw import VERSION, config, ha, log, payloads
@@ -11,6 +12,8 @@ from iotfw.health import Health
 from iotfw.led import Led
 from iotfw.mqtt_link import MqttLink
 from iotfw.ntp import ClockSync
+from iotfw.ota import Ota
+from iotfw.ota_trial import Trial
 from iotfw.policy import ReportPolicy
 from iotfw.scheduler import Scheduler
 from iotfw.sensor import Sensor
@@ -42,6 +45,9 @@ class App:
         self.led = Led(cfg["led_pin"])
         self.clock = ClockSync(cfg["ntp_host"])
         self.commands = Commands(self)
+        self.ota = Ota(creds.ota_key, VERSION)
+        self.trial = Trial()
+        self.link.ota = self.ota.handle
         # Config warnings wait here for the first connection, then go out as events.
         self.notes = [("config_warning", {"message": w}) for w in warnings[:8]]
         for w in warnings:
@@ -64,6 +70,7 @@ class App:
         s.add("led", self.led.tick, 200)
         s.add("gc", lambda now: gc.collect(), 1000)
         s.add("reboot", self._reboot_tick, 200)
+        s.add("ota", self._ota, 100)
         self.health = Health(cfg["wdt_s"] * 1000)  # the countdown starts here
         s.add("wdt", self._health, 1000)
 
@@ -100,6 +107,9 @@ class App:
             self.notes.insert(0, ("boot", {"reset_cause": _reset_cause(), "fw": VERSION}))
         while self.notes and self._event(*self.notes[0]):
             self.notes.pop(0)
+        if self.trial.result and self._event("update_failed", self.trial.result):
+            self.trial.result_sent()
+        self.ota.on_connect()
 
     def _publish_info(self):
         return self.link.publish(self.topics.info, payloads.info(self.id, self.name, self.sensor.kind, self.wifi), True, 1)
@@ -213,6 +223,25 @@ class App:
         if self.reboot_at is not None and time.ticks_diff(now, self.reboot_at) >= 0:
             self.shutdown()
             machine.reset()
+
+    # --- over-the-air updates (docs/ota.md) ---------------------------------------------------
+    def _ota(self, now):
+        self.ota.tick(self.link, self.topics)
+        if self.ota.apply:
+            log.info("ota: version %s in place, resetting" % self.ota.apply)
+            self._restart()
+        verdict = self.trial.tick(now, self.link.connected)
+        if verdict is None:
+            return
+        if verdict[0] == "ok":
+            if not self._event("update_ok", verdict[1]):
+                self.notes.append(("update_ok", verdict[1]))
+        elif otaguard.rollback(verdict[1]):
+            self._restart()
+
+    def _restart(self):
+        self.shutdown()
+        machine.reset()
 
     # --- lifecycle -----------------------------------------------------------------------
     def _health(self, now):

@@ -24,6 +24,7 @@ class MqttLink:
         self.inbox = []  # (topic, msg) from the callback; handled by the command task
         self.lost = 0  # commands dropped because the inbox was full
         self.connects = 0
+        self.ota = None  # fn(kind, msg) for iot/<id>/ota/<kind>, called inside the callback
 
     @property
     def connected(self):
@@ -64,6 +65,13 @@ class MqttLink:
     def _on_msg(self, topic, msg):
         # Called from inside check_msg() -- and from inside a QoS 1 publish() waiting for its
         # PUBACK. Publishing from here would recurse into umqtt, so only queue.
+        if self.ota is not None and topic.startswith(self.t.ota):
+            # Update chunks go to flash at once instead of queueing (a window is 8 KB).
+            try:
+                self.ota(topic[len(self.t.ota) :], msg)
+            except Exception as e:
+                log.warn("ota message dropped: %r" % (e,))
+            return
         if len(self.inbox) < INBOX_MAX:
             self.inbox.append((topic, msg))
         else:
@@ -97,6 +105,8 @@ class MqttLink:
             self.last_tx = now
             c.publish(self.t.status, b"online", True, 1)
             c.subscribe(self.t.cmd, 1)
+            if self.ota is not None:
+                c.subscribe(self.t.ota_filter, 1)
         except Exception as e:
             self.client = c
             self.drop(now, e)

@@ -15,6 +15,9 @@ class Topics:
         self.telemetry = (base + "telemetry").encode()
         self.cmd = (base + "cmd").encode()
         self.event = (base + "event").encode()
+        self.ota = (base + "ota/").encode()  # + manifest | chunk | cancel (docs/ota.md)
+        self.ota_filter = self.ota + b"+"
+        self.ota_status = self.ota + b"status"
 
 
 def default_id(mac):

@@ -3,6 +3,7 @@
 # "socket". Bridge mode (when the JS module `mqttbridge` is registered): calls are also
 # forwarded to a real mqtt.js connection on a real broker, so Will, retain and QoS are
 # exercised for real. Stricter than the original: topics and payloads must be bytes.
+import binascii
 import json
 import network
 import time
@@ -55,8 +56,25 @@ def kill():
         mqttbridge.kill()
 
 
+def _matches(filt, topic):
+    # MQTT topic filters with '+' (one level) and '#' (the rest), as the broker applies them.
+    f = filt.split(b"/")
+    t = topic.split(b"/")
+    for i, part in enumerate(f):
+        if part == b"#":
+            return True
+        if i >= len(t) or (part != b"+" and part != t[i]):
+            return False
+    return len(f) == len(t)
+
+
 def inject(topic, msg):
     inbox.append((topic.encode(), msg.encode()))
+
+
+def inject_raw(topic, msg):
+    # Binary payloads (update chunks): msg is bytes.
+    inbox.append((topic.encode(), msg))
 
 
 class MQTTClient:
@@ -161,13 +179,13 @@ class MQTTClient:
         item = None
         while inbox and item is None:
             t, m = inbox.pop(0)
-            if t in self.subs:  # the broker only delivers what we subscribed to
+            if any(_matches(f, t) for f in self.subs):  # the broker only delivers what we subscribed to
                 item = (t, m)
         if item is None and mqttbridge is not None:
             raw = mqttbridge.poll()
             if raw:
-                t, m = json.loads(raw)
-                item = (t.encode(), m.encode())
+                t, m = json.loads(raw)  # the payload travels as base64: chunks are binary
+                item = (t.encode(), binascii.a2b_base64(m.encode()))
         if item is None:
             return None
         self.cb(item[0], item[1])
