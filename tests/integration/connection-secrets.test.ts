@@ -7,6 +7,7 @@ import { ConnectionStore, type StoredConnection } from '../../src/main/core/mqtt
 import { plainCodec, SECRETS_FILES } from '../../src/main/core/mqtt/secret-box'
 import { electronSecretBox } from '../../src/main/shell/secret-box-electron'
 import { FakeSafeStorage } from '../unit/shell/fake-electron'
+import { stateFileProblem } from '../../src/main/core/backup/state-documents'
 import { tempDir } from '../helpers/temp-dir'
 
 const PASSWORD = 'hunter2-Sekr1t'
@@ -116,11 +117,11 @@ describe('connection secrets at rest', () => {
     await first.put(connection('b'))
     const file = join(dir.path, SECRETS_FILES['os-keychain'])
     const body = JSON.parse(await readFile(file, 'utf8')) as {
-      secrets: Record<string, Record<string, string>>
+      data: { secrets: Record<string, Record<string, string>> }
     }
-    const sealed = Buffer.from(body.secrets.a!.password!, 'base64')
+    const sealed = Buffer.from(body.data.secrets.a!.password!, 'base64')
     sealed[sealed.length - 1]! ^= 0xff
-    body.secrets.a!.password = sealed.toString('base64')
+    body.data.secrets.a!.password = sealed.toString('base64')
     const tampered = JSON.stringify(body)
     await writeFile(file, tampered)
 
@@ -143,6 +144,25 @@ describe('connection secrets at rest', () => {
     await again.load()
     expect(again.warnings.join('\n')).toMatch(/is not valid JSON; it was moved to/)
     expect(again.list()).toHaveLength(1)
+  })
+
+  it('the backup accepts both secret files as files this app keeps', async () => {
+    const store = new ConnectionStore(dir.path, silentLogger)
+    await store.load()
+    await store.put(connection('a'))
+    const desktop = new ConnectionStore(
+      dir.path,
+      silentLogger,
+      electronSecretBox(new FakeSafeStorage()),
+    )
+    await desktop.load()
+    await desktop.put(connection('b'))
+    for (const name of Object.values(SECRETS_FILES))
+      expect(await stateFileProblem(join(dir.path, name), name), name).toBeNull()
+    await writeFile(join(dir.path, SECRETS_FILES.plain), '{"version":1,"data":{"codec":"plain"}}')
+    expect(
+      await stateFileProblem(join(dir.path, SECRETS_FILES.plain), SECRETS_FILES.plain),
+    ).toMatch(/does not match the expected format/)
   })
 
   it('removing a connection removes its secrets', async () => {

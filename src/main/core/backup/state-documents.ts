@@ -7,6 +7,7 @@ import { CredentialFile } from '../broker/credential-store'
 import { REGISTRY_VERSION, RegistryFile } from '../devices/device-record'
 import { INTEGRATIONS_DOCUMENT } from '../integrations/integrations-store'
 import { CONNECTIONS_DOCUMENT } from '../mqtt/connection-store'
+import { SECRETS_DOCUMENTS } from '../mqtt/secret-box'
 import { READINGS_SCHEMA_VERSION } from '../readings/readings-schema'
 import { SETTINGS_DOCUMENT } from '../settings/settings-store'
 import { DEFAULT_DATA_DIRS } from './data-files'
@@ -38,6 +39,7 @@ export const JSON_DOCUMENTS: ReadonlyMap<string, JsonDocument<z.ZodType>> = new 
     INTEGRATIONS_DOCUMENT,
     CONNECTIONS_DOCUMENT,
     CREDENTIALS_DOCUMENT,
+    ...SECRETS_DOCUMENTS,
   ].map((doc) => [doc.name, doc as JsonDocument<z.ZodType>]),
 )
 

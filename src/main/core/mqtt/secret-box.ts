@@ -10,6 +10,7 @@
 import { chmod, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
+import { parseJsonDocument, type JsonDocument } from '../base/json-store'
 
 /** Seals a secret for the disk and opens it again. `open` throws on a value it cannot read. */
 export interface SecretCodec {
@@ -32,11 +33,15 @@ export const SECRETS_FILES: Record<SecretCodec['name'], string> = {
 }
 
 const SecretsFile = z.object({
-  version: z.literal(1),
   codec: z.enum(['os-keychain', 'plain']),
   /** connection id → field name (password, key) → sealed value */
   secrets: z.record(z.string(), z.record(z.string(), z.string())),
 })
+
+/** Both secret files, in the data folder's usual envelope (the backup checks them with this). */
+export const SECRETS_DOCUMENTS: JsonDocument<typeof SecretsFile>[] = Object.values(
+  SECRETS_FILES,
+).map((name) => ({ name, schema: SecretsFile, version: 1 }))
 
 export type SecretFields = Record<string, string>
 
@@ -67,18 +72,17 @@ export class SecretFile {
         return { ok: true, secrets: new Map() }
       throw error
     }
-    let json: unknown
+    let file: z.output<typeof SecretsFile>
     try {
-      json = JSON.parse(raw)
-    } catch {
-      return { ok: false, reason: 'is not valid JSON' }
+      const doc = { name: this.path, schema: SecretsFile, version: 1 }
+      file = parseJsonDocument(raw, doc).value
+    } catch (error) {
+      return { ok: false, reason: (error as Error).message }
     }
-    const parsed = SecretsFile.safeParse(json)
-    if (!parsed.success) return { ok: false, reason: 'does not match the expected format' }
-    if (parsed.data.codec !== this.codec.name)
-      return { ok: false, reason: `names the wrong codec (${parsed.data.codec})` }
+    if (file.codec !== this.codec.name)
+      return { ok: false, reason: `names the wrong codec (${file.codec})` }
     const secrets = new Map<string, SecretFields>()
-    for (const [id, fields] of Object.entries(parsed.data.secrets)) {
+    for (const [id, fields] of Object.entries(file.secrets)) {
       const open: SecretFields = {}
       for (const [field, sealed] of Object.entries(fields)) {
         try {
@@ -100,7 +104,7 @@ export class SecretFile {
       if (entries.length === 0) continue
       sealed[id] = Object.fromEntries(entries.map(([k, v]) => [k, this.codec.seal(v)]))
     }
-    const body = { version: 1, codec: this.codec.name, secrets: sealed }
+    const body = { version: 1, data: { codec: this.codec.name, secrets: sealed } }
     const temp = `${this.path}.tmp`
     await writeFile(temp, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 })
     // An existing temp file keeps its old mode through writeFile: set it explicitly.
