@@ -13,8 +13,11 @@ export interface AlertTransition {
  * gate every transition is delivered at once.
  */
 export interface AlertGate {
-  /** `deliver` runs at most once, when and if this instance is the one to deliver. */
-  submit(transition: AlertTransition, deliver: () => void): void
+  /**
+   * `deliver` runs when and if this instance is the one to deliver; it resolves once the
+   * notification is out (the webhook posted, or queued for a retry when its receiver is down).
+   */
+  submit(transition: AlertTransition, deliver: () => Promise<void>): void
   /** Resolves when no decision is in progress. */
   settled(): Promise<void>
 }

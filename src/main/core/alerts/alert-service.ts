@@ -237,7 +237,11 @@ export class AlertService {
         phase: state === 'fired' ? 'firing' : 'ok',
         at,
       },
-      () => this.deliver(state, incident, rule, reason),
+      async () => {
+        this.deliver(state, incident, rule, reason)
+        // Out of this process before the hand-over ledger says "delivered".
+        await this.webhooks.idle()
+      },
     )
   }
 

@@ -12,11 +12,13 @@ export interface LeaderSeat {
 interface LedgerEntry {
   phase: AlertTransition['phase']
   at: number
+  /** false while the leader is delivering it (written before, confirmed after). */
+  done: boolean
 }
 
 interface Waiting {
   transition: AlertTransition
-  deliver: () => void
+  deliver: () => Promise<void>
 }
 
 /** Transitions a follower keeps per rule × device while no leader confirmed them. */
@@ -28,13 +30,16 @@ const MAX_WAITING = 32
  * all engines go through the same transitions; only the leader delivers (notification,
  * webhook, alert state).
  *
- * Before delivering, the leader writes the transition to a retained ledger topic per rule ×
- * device (`<prefix>/cluster/alerts/<rule>/<device>`) on its leader connection and waits for
- * the broker's PUBACK. Followers keep their own transitions until the ledger shows one at
- * least as recent. A new leader delivers what it still holds that the ledger does not show:
- * transitions the old leader never got to (it died first) are delivered once, those it did
- * are not repeated. The ledger and the old leader's Will travel on the same connection, so
- * the broker sends every ledger entry of the old leader before the seat empties (§4.6).
+ * The leader writes each transition to a retained ledger topic per rule × device
+ * (`<prefix>/cluster/alerts/<rule>/<device>`) on its leader connection twice: "delivering"
+ * before it notifies (waiting for the broker's PUBACK), "delivered" once the notification is
+ * out (webhook posted). Followers keep their own transitions until the ledger confirms one at
+ * least as recent. A new leader delivers what it still holds that the ledger does not show as
+ * delivered: transitions the old leader never got to are delivered once, those it finished
+ * are not repeated, and one it was in the middle of is delivered again (the only repeat
+ * possible: the old leader died between the receiver's answer and its "delivered" write).
+ * The ledger and the old leader's Will travel on the same connection, so the broker sends
+ * every ledger entry of the old leader before the seat empties (§4.6).
  *
  * A transition is delivered when it changes the ledger: firing over ok (or none), ok over
  * firing, and only if it is newer (reading time) than the ledger's entry; a lagging engine
@@ -61,7 +66,7 @@ export class AlertHandover implements AlertGate {
     return { ledger: this.ledger.size, waiting }
   }
 
-  submit(transition: AlertTransition, deliver: () => void): void {
+  submit(transition: AlertTransition, deliver: () => Promise<void>): void {
     const k = key(transition.ruleId, transition.deviceId)
     const list = this.waiting.get(k) ?? []
     list.push({ transition, deliver })
@@ -80,12 +85,17 @@ export class AlertHandover implements AlertGate {
     const k = key(ruleId, deviceId)
     if (!entry) return void this.ledger.delete(k)
     const known = this.ledger.get(k)
-    if (!known || entry.at >= known.at) this.ledger.set(k, entry)
-    // What the leader delivered (or moved past) needs no delivery from us.
+    // Newer wins; at the same time "delivered" wins over our own "delivering" coming back late.
+    if (!known || entry.at > known.at || (entry.at === known.at && (entry.done || !known.done)))
+      this.ledger.set(k, entry)
+    // What the leader delivered (or moved past) needs no delivery from us; what it is
+    // delivering right now stays until it says it is done.
     const list = this.waiting.get(k)
     if (!list) return
-    for (let i = list.length - 1; i >= 0; i--)
-      if (list[i]!.transition.at <= entry.at) list.splice(i, 1)
+    for (let i = list.length - 1; i >= 0; i--) {
+      const at = list[i]!.transition.at
+      if (at < entry.at || (at === entry.at && entry.done)) list.splice(i, 1)
+    }
     if (list.length === 0) this.waiting.delete(k)
   }
 
@@ -103,6 +113,19 @@ export class AlertHandover implements AlertGate {
     })
   }
 
+  private async write(topic: string, t: AlertTransition, done: boolean): Promise<void> {
+    await this.options.seat.publishAsLeader(
+      topic,
+      JSON.stringify({
+        phase: t.phase,
+        at: new Date(t.at).toISOString(),
+        atMs: String(t.at),
+        state: done ? 'delivered' : 'delivering',
+      }),
+      true,
+    )
+  }
+
   private async takeOver(): Promise<void> {
     const keys = [...this.waiting.keys()]
     this.options.logger.info('alert leader: resuming', { pending: keys.length })
@@ -117,24 +140,18 @@ export class AlertHandover implements AlertGate {
       const { transition, deliver } = item
       const known = this.ledger.get(k)
       if (changes(known, transition)) {
-        const entry = { phase: transition.phase, at: transition.at }
+        const topic = ledgerTopic(this.options.prefix(), transition.ruleId, transition.deviceId)
         try {
-          await this.options.seat.publishAsLeader(
-            ledgerTopic(this.options.prefix(), transition.ruleId, transition.deviceId),
-            JSON.stringify({
-              phase: entry.phase,
-              at: new Date(entry.at).toISOString(),
-              atMs: String(entry.at),
-            }),
-            true,
-          )
+          await this.write(topic, transition, false)
+          this.ledger.set(k, { phase: transition.phase, at: transition.at, done: false })
+          await deliver()
+          await this.write(topic, transition, true)
+          this.ledger.set(k, { phase: transition.phase, at: transition.at, done: true })
         } catch (error) {
           // No longer leading: whoever leads next delivers it (it is still waiting here too).
-          this.options.logger.warn('alert not delivered: ledger write failed', { error })
+          this.options.logger.warn('alert hand-over: ledger write failed', { error })
           return
         }
-        this.ledger.set(k, entry)
-        deliver()
       }
       // By identity: our own ledger message may have come back and pruned the list meanwhile.
       const i = list.indexOf(item)
@@ -144,8 +161,11 @@ export class AlertHandover implements AlertGate {
   }
 }
 
+/** Whether delivering `t` is due, given what the ledger says was delivered. */
 function changes(known: LedgerEntry | undefined, t: AlertTransition): boolean {
   if (!known) return t.phase === 'firing'
+  // The previous leader died while delivering exactly this one: deliver it (again).
+  if (!known.done) return known.phase === t.phase && known.at === t.at
   return known.phase !== t.phase && t.at > known.at
 }
 
@@ -153,14 +173,21 @@ function key(ruleId: string, deviceId: string): string {
   return `${ruleId}\u0000${deviceId}`
 }
 
-/** `{"phase":"firing","at":"<ISO>","atMs":"<epoch ms>"}`: no top-level numbers (never a sensor). */
+/**
+ * `{"phase":"firing","at":"<ISO>","atMs":"<epoch ms>","state":"delivered"}`: no top-level
+ * numbers, so no parser takes it for a sensor.
+ */
 function parseEntry(payload: Buffer): LedgerEntry | null {
   if (payload.length === 0) return null
   try {
-    const v = JSON.parse(payload.toString('utf8')) as { phase?: unknown; atMs?: unknown }
+    const v = JSON.parse(payload.toString('utf8')) as {
+      phase?: unknown
+      atMs?: unknown
+      state?: unknown
+    }
     const at = Number(v.atMs)
     if ((v.phase !== 'firing' && v.phase !== 'ok') || !Number.isFinite(at)) return null
-    return { phase: v.phase, at }
+    return { phase: v.phase, at, done: v.state !== 'delivering' }
   } catch {
     return null
   }
