@@ -102,15 +102,15 @@ export function MapTopicForm({ topic }: { topic: TopicSummary }) {
             placeholder="temperature"
             required
           />
-          <datalist id="map-topic-metrics">
-            {Object.entries(METRICS).map(([key, info]) => (
-              <option key={key} value={key}>
-                {info.label}
-                {info.unit ? ` (${info.unit})` : ''}
-              </option>
-            ))}
-          </datalist>
         </label>
+        <datalist id="map-topic-metrics">
+          {Object.entries(METRICS).map(([key, info]) => (
+            <option key={key} value={key}>
+              {info.label}
+              {info.unit ? ` (${info.unit})` : ''}
+            </option>
+          ))}
+        </datalist>
         {fields.length > 0 ? (
           <label>
             <span>JSON field holding the number</span>
