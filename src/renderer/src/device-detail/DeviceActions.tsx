@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import type { Device } from '@shared/contract/devices'
+import { UpdateDialog } from '../ota/UpdateDialog'
 import { CommandAck } from './CommandAck'
 import { useDeviceCommand } from './use-device-command'
 
@@ -7,6 +8,7 @@ import { useDeviceCommand } from './use-device-command'
 export function DeviceActions({ device }: { device: Device }) {
   const { state, send } = useDeviceCommand(device.id)
   const [confirmReboot, setConfirmReboot] = useState(false)
+  const [updating, setUpdating] = useState(false)
   if (device.format !== 'ours') return null
   const busy = state.phase === 'pending'
   return (
@@ -41,6 +43,14 @@ export function DeviceActions({ device }: { device: Device }) {
           Reboot…
         </button>
       )}
+      <button
+        type="button"
+        onClick={() => setUpdating(true)}
+        title="Send the firmware this app ships over the air"
+      >
+        Update firmware…
+      </button>
+      <UpdateDialog open={updating} onClose={() => setUpdating(false)} preselect={[device.id]} />
     </div>
   )
 }

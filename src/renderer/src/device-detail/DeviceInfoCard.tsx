@@ -2,6 +2,7 @@ import type { Device } from '@shared/contract/devices'
 import { DataAge } from '../components/DataAge'
 import { SignalStrength } from '../components/SignalStrength'
 import { FORMAT_LABELS } from '../lib/formats'
+import { UpdateBadge } from '../ota/UpdateBadge'
 import { formatDateTime } from '../lib/time'
 
 /** What the device says about itself and how the app hears it. */
@@ -10,7 +11,12 @@ export function DeviceInfoCard({ device }: { device: Device }) {
   const rows: [string, React.ReactNode][] = [
     ['Device id', <code key="id">{device.id}</code>],
     ['Speaks', FORMAT_LABELS[device.format]],
-    ['Firmware', info.fw ?? '–'],
+    [
+      'Firmware',
+      <span key="fw" className="fw-inline">
+        {info.fw ?? '–'} <UpdateBadge device={device} />
+      </span>,
+    ],
     ['MicroPython', info.mp ?? '–'],
     ['Chip / sensor', [info.chip, info.sensor].filter(Boolean).join(' · ') || '–'],
     ['IP address', info.ip ?? '–'],

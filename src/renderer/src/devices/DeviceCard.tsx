@@ -6,6 +6,7 @@ import { DataAge } from '../components/DataAge'
 import { FormatBadge } from '../components/FormatBadge'
 import { SignalStrength } from '../components/SignalStrength'
 import { StatusDot } from '../components/StatusDot'
+import { UpdateBadge } from '../ota/UpdateBadge'
 import { useDeviceEntry } from '../store/use-device-entry'
 import { SPARK_WINDOW_MS } from '../store/spark-buffer'
 import { lastUpdate, shownValues } from './latest-values'
@@ -60,6 +61,7 @@ export const DeviceCard = memo(function DeviceCard({ id }: { id: string }) {
       <div className="device-card__foot">
         <SignalStrength rssi={device.info.rssi} />
         <span className="truncate">{device.info.fw ? `fw ${device.info.fw}` : 'fw –'}</span>
+        <UpdateBadge device={device} />
         <DataAge ts={lastUpdate(device)} />
       </div>
     </a>

@@ -3,6 +3,7 @@ import { ErrorBanner } from '../components/ErrorBanner'
 import { LateDataNotice } from '../components/LateDataNotice'
 import { ScreenHeader } from '../components/ScreenHeader'
 import { oneOf, useStoredState } from '../lib/use-stored-state'
+import { UpdateButton } from '../ota/UpdateButton'
 import { useLiveStore } from '../store/store-context'
 import { useDeviceList } from '../store/use-device-list'
 import { DevicesEmpty } from './DevicesEmpty'
@@ -58,6 +59,7 @@ export function DeviceListView() {
             onView={setView}
             shown={shown}
             total={total}
+            extra={<UpdateButton devices={list.devices} />}
           />
           {shown === 0 ? (
             <p className="no-match" role="status">

@@ -6,6 +6,7 @@ import { DataAge } from '../components/DataAge'
 import { FormatBadge } from '../components/FormatBadge'
 import { SignalStrength } from '../components/SignalStrength'
 import { StatusDot } from '../components/StatusDot'
+import { UpdateBadge } from '../ota/UpdateBadge'
 import { useDeviceEntry } from '../store/use-device-entry'
 import { SPARK_WINDOW_MS } from '../store/spark-buffer'
 import { lastUpdate, shownValues } from './latest-values'
@@ -53,7 +54,12 @@ export const DeviceRow = memo(function DeviceRow({ id }: { id: string }) {
         <SignalStrength rssi={device.info.rssi} />
       </td>
       <td title={device.info.fw ?? undefined}>
-        {device.info.fw ?? <span className="muted-inline">–</span>}
+        <span className="fw-cell">
+          <span className="truncate">
+            {device.info.fw ?? <span className="muted-inline">–</span>}
+          </span>
+          <UpdateBadge device={device} />
+        </span>
       </td>
     </tr>
   )

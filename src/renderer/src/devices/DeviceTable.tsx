@@ -6,7 +6,7 @@ import { DeviceRow } from './DeviceRow'
 
 const COLUMNS = 9
 /** Fixed column widths (table-layout: fixed): a changing value never re-measures the table. */
-const WIDTHS = ['32px', undefined, '120px', '96px', '96px', '124px', '100px', '104px', '108px']
+const WIDTHS = ['32px', undefined, '120px', '96px', '96px', '124px', '100px', '104px', '124px']
 /** Row heights in px; styles.css sets the same on the rows. */
 const ROW = 56
 const GROUP_ROW = 36

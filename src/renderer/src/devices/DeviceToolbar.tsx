@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react'
 import { Segmented } from '../components/Segmented'
 import { SORTS, type SortKey } from './device-view'
 
@@ -16,10 +17,13 @@ export interface DeviceToolbarProps {
   onView: (view: ViewMode) => void
   shown: number
   total: number
+  /** More actions at the end of the row (the Update button). */
+  extra?: ReactNode
 }
 
 export function DeviceToolbar(props: DeviceToolbarProps) {
-  const { query, onQuery, sort, onSort, grouped, onGrouped, view, onView, shown, total } = props
+  const { query, onQuery, sort, onSort, grouped, onGrouped, view, onView, shown, total, extra } =
+    props
   return (
     <div className="toolbar" role="search">
       <input
@@ -62,6 +66,7 @@ export function DeviceToolbar(props: DeviceToolbarProps) {
           { value: 'table', label: '☰ Table' },
         ]}
       />
+      {extra}
     </div>
   )
 }
