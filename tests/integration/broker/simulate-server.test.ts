@@ -142,6 +142,14 @@ describe('npm run simulate against a default npm run serve', () => {
     }
   }, 90_000)
 
+  it('refuses more devices than it would issue logins for, saying what to do instead', async () => {
+    const sim = simulate(['--devices', '101', '--server', webUrl], { TMPDIR: dir })
+    expect(await sim.exit).toBe(1)
+    expect(sim.err()).toContain('at most 100')
+    expect(sim.err()).toContain('--anonymous-loopback')
+    expect((await api.call('broker.credentials.list', {})).length).toBe(3)
+  }, 60_000)
+
   it('refuses --server with a bad token, naming the problem', async () => {
     const bad = new URL(webUrl)
     bad.searchParams.set('token', 'wrong')
