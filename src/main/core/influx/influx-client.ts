@@ -27,11 +27,11 @@ export type WriteOutcome =
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>
 
-function base(url: string): string {
+export function base(url: string): string {
   return url.replace(/\/+$/, '')
 }
 
-function authHeaders(target: InfluxTarget): Record<string, string> {
+export function authHeaders(target: InfluxTarget): Record<string, string> {
   if (target.version === '2') return target.token ? { Authorization: `Token ${target.token}` } : {}
   if (target.username === '') return {}
   const basic = Buffer.from(`${target.username}:${target.password ?? ''}`).toString('base64')
@@ -50,7 +50,7 @@ export function writeUrl(target: InfluxTarget): string {
   return `${base(target.url)}/api/v2/write?${params}`
 }
 
-async function errorText(response: Response): Promise<string> {
+export async function errorText(response: Response): Promise<string> {
   const text = (await response.text().catch(() => '')).slice(0, 300)
   try {
     const json = JSON.parse(text) as { error?: string; message?: string }
@@ -60,7 +60,7 @@ async function errorText(response: Response): Promise<string> {
   }
 }
 
-function networkError(error: unknown): string {
+export function networkError(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause
   if (error instanceof Error && error.name === 'TimeoutError')
     return 'InfluxDB did not answer in time'

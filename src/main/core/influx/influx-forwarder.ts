@@ -64,6 +64,11 @@ export class InfluxForwarder {
     if (this.queue.length > 0) this.kick()
   }
 
+  /** Lines in memory, not yet in the on-disk queue. */
+  get buffered(): number {
+    return this.buffer.length
+  }
+
   addReadings(points: readonly ReadingPoint[]): void {
     const config = this.options.config()
     if (!config || this.closed || points.length === 0) return

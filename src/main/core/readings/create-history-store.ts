@@ -1,0 +1,79 @@
+import type { Settings } from '../../../shared/contract/settings'
+import type { Clock } from '../base/clock'
+import type { Logger } from '../base/logger'
+import type { FetchLike } from '../influx/influx-client'
+import {
+  readSavedInflux,
+  resolveHistoryChoice,
+  type HistoryChoice,
+  type HistoryOverrides,
+} from './history-choice'
+import type { HistoryStore } from './history-store'
+import { InfluxHistory } from './influx-history/influx-history'
+import { ReadingsStore } from './readings-store'
+import { SqliteHistory } from './sqlite-history'
+
+export interface CreateHistoryOptions {
+  dataDir: string
+  clock: Clock
+  logger: Logger
+  /** The settings now (history.store picks the store; storage.* is SQLite's retention). */
+  settings: () => Settings
+  /** `serve` flags / environment; they win over the settings. */
+  overrides?: HistoryOverrides
+  /**
+   * The SQLite store when the caller has one open already (create-core does): used as is and
+   * left open on close. Without it, a SQLite choice opens `<dataDir>/readings.sqlite` and
+   * closes it with the history store.
+   */
+  sqlite?: ReadingsStore
+  fetch?: FetchLike
+}
+
+/**
+ * The history store the settings (and overrides) choose: SQLite by default, or InfluxDB 1.x
+ * or 2.x with the connection saved under Integrations. Throws a readable Error when the
+ * InfluxDB settings are incomplete.
+ */
+export function createHistoryStore(options: CreateHistoryOptions): HistoryStore {
+  const choice = resolveHistoryChoice(
+    options.settings(),
+    readSavedInflux(options.dataDir),
+    options.overrides,
+  )
+  return openHistoryStore(choice, options)
+}
+
+/** Opens the store a HistoryChoice names (when the caller resolved the choice itself). */
+export function openHistoryStore(
+  choice: HistoryChoice,
+  options: Omit<CreateHistoryOptions, 'overrides'>,
+): HistoryStore {
+  if (choice.kind === 'influx') {
+    const { target } = choice
+    options.logger.info('readings history is stored in InfluxDB', {
+      version: target.version,
+      url: target.url,
+      database: target.version === '1' ? target.database : target.bucket,
+      measurement: target.measurement,
+    })
+    return new InfluxHistory({
+      dataDir: options.dataDir,
+      clock: options.clock,
+      logger: options.logger,
+      target,
+      fetch: options.fetch,
+    })
+  }
+  if (options.sqlite) return new SqliteHistory(options.sqlite)
+  const storage = (): Settings['storage'] => options.settings().storage
+  const store = new ReadingsStore({
+    dataDir: options.dataDir,
+    clock: options.clock,
+    logger: options.logger,
+    retentionDays: () => storage().retentionDays,
+    minuteRetentionDays: () => storage().minuteRetentionDays,
+    hourRetentionDays: () => storage().hourRetentionDays,
+  })
+  return new SqliteHistory(store, true)
+}

@@ -1,0 +1,246 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ReadingPoint } from '../../../src/shared/contract/readings'
+import { systemClock } from '../../../src/main/core/base/clock'
+import { silentLogger } from '../../../src/main/core/base/logger'
+import type { InfluxForwardConfig } from '../../../src/main/core/influx/influx-forwarder'
+import type { HistoryStore } from '../../../src/main/core/readings/history-store'
+import { InfluxHistory } from '../../../src/main/core/readings/influx-history/influx-history'
+import { ReadingsStore } from '../../../src/main/core/readings/readings-store'
+import { SqliteHistory } from '../../../src/main/core/readings/sqlite-history'
+import { FakeClock } from '../../helpers/fake-clock'
+import type { Message } from '../../helpers/readings-oracle'
+import { tempDir } from '../../helpers/temp-dir'
+import { Influxd } from './influxd'
+
+const MIN = 60_000
+const HOUR = 3_600_000
+const DAY = 86_400_000
+const T0 = Date.UTC(2026, 2, 1)
+
+let dir: { path: string; cleanup: () => Promise<void> }
+let influxd: Influxd
+let databases = 0
+
+beforeAll(async () => {
+  dir = await tempDir('iotcc-influx-history-')
+  influxd = await Influxd.create(join(dir.path, 'influxd'))
+  await influxd.start()
+})
+
+afterAll(async () => {
+  await influxd?.stop()
+  await dir?.cleanup()
+})
+
+/** A target on its own fresh database, so tests do not see each other's points. */
+function target(): InfluxForwardConfig {
+  return {
+    version: '1',
+    url: influxd.url,
+    database: `history_${++databases}`,
+    retentionPolicy: '',
+    username: '',
+    password: null,
+    org: '',
+    bucket: '',
+    token: null,
+    measurement: 'iot',
+    alertsMeasurement: 'iot_alerts',
+    createDatabase: true,
+    batchSize: 500,
+    flushIntervalS: 0.05,
+    maxQueueMB: 100,
+  }
+}
+
+function influxHistory(name: string, t: InfluxForwardConfig): InfluxHistory {
+  return new InfluxHistory({
+    dataDir: join(dir.path, name),
+    clock: systemClock,
+    logger: silentLogger,
+    target: t,
+    minBackoffMs: 100,
+    maxBackoffMs: 500,
+  })
+}
+
+function sqliteHistory(name: string, now: number): { history: SqliteHistory; close(): void } {
+  mkdirSync(join(dir.path, name), { recursive: true })
+  const store = new ReadingsStore({
+    dataDir: join(dir.path, name),
+    clock: new FakeClock(now),
+    logger: silentLogger,
+    retentionDays: () => 3650,
+    minuteRetentionDays: () => 3650,
+    hourRetentionDays: () => 3650,
+  })
+  return { history: new SqliteHistory(store), close: () => store.close() }
+}
+
+/** mulberry32: a 32-bit generator that never falls into a short cycle. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = Math.imul(a ^ (a >>> 15), 1 | a)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
+  }
+}
+
+/**
+ * Messages from three devices over `spanMs`, one per device and instant (InfluxDB keeps one
+ * point per series and timestamp). Values are multiples of 1/8, so every sum is exact in
+ * floating point whatever order a store adds them in, and averages can be compared exactly.
+ * Device c reports only co2; some messages carry one metric; every 50th is redelivered.
+ */
+function messages(seed: number, count: number, spanMs: number): Message[] {
+  const random = seeded(seed)
+  const out: Message[] = []
+  const taken = new Set<string>()
+  const value = (): number => Math.round(random() * 800) / 8 - 40
+  for (let i = 0; out.length < count; i++) {
+    const deviceId = ['a', 'b', 'c'][Math.floor(random() * 3)]!
+    const ts = T0 + Math.floor(random() * spanMs)
+    if (taken.has(`${deviceId}@${ts}`)) continue
+    taken.add(`${deviceId}@${ts}`)
+    const readings =
+      deviceId === 'c'
+        ? [{ metric: 'co2', value: value() }]
+        : random() < 0.2
+          ? [{ metric: random() < 0.5 ? 'temperature' : 'humidity', value: value() }]
+          : [
+              { metric: 'temperature', value: value() },
+              { metric: 'humidity', value: value() },
+            ]
+    const message = { deviceId, ts, seq: i, readings }
+    out.push(message)
+    if (i % 50 === 0) out.push({ ...message, readings: readings.map((r) => ({ ...r })) })
+  }
+  return out
+}
+
+function feed(stores: HistoryStore[], list: readonly Message[]): void {
+  for (const m of list) for (const s of stores) s.add(m.deviceId, m.ts, m.seq, m.readings)
+}
+
+/** Short ranges from raw readings, longer ones from minute and hour buckets, odd edges. */
+const CASES = [
+  { from: T0, to: T0 + 2 * HOUR, points: 500 },
+  { from: T0 + 5, to: T0 + 20_015, points: 3 },
+  { from: T0 + 7, to: T0 + 7 + 2 * DAY, points: 5000 },
+  { from: T0 + 12_345, to: T0 + 12_345 + 2 * DAY, points: 1000 },
+  { from: T0 + 5 * HOUR + 1, to: T0 + 3 * DAY - 1, points: 300 },
+  { from: T0, to: T0 + 3 * DAY, points: 97 },
+  { from: T0 - HOUR + 17, to: T0 + DAY, points: 24 },
+  { from: T0 - DAY, to: T0 + 4 * DAY, points: 1 },
+  { from: T0 + 30 * MIN + 999, to: T0 + 31 * MIN + 1, points: 1000 },
+]
+
+describe('InfluxDB 1.x as the history store (real influxd)', () => {
+  it('answers every query with the SQLite store’s buckets, bucket by bucket', async () => {
+    const list = messages(17, 12_000, 3 * DAY)
+    const influx = influxHistory('compare-influx', target())
+    const sqlite = sqliteHistory('compare-sqlite', T0 + 4 * DAY)
+    feed([influx, sqlite.history], list)
+    await influx.flush()
+    expect(influx.queue.pending).toBe(0)
+    const q = {
+      deviceIds: ['a', 'b', 'c', 'nobody'],
+      metrics: ['temperature', 'humidity', 'co2'],
+    }
+    let compared = 0
+    for (const c of CASES) {
+      const want = await sqlite.history.query({ ...q, ...c })
+      const got = await influx.query({ ...q, ...c })
+      expect(got.bucketMs).toBe(want.bucketMs)
+      expect(got.series.map((s) => `${s.deviceId}/${s.metric}`)).toEqual(
+        want.series.map((s) => `${s.deviceId}/${s.metric}`),
+      )
+      for (const [i, series] of want.series.entries()) {
+        expect(got.series[i]!.buckets, `${series.deviceId}/${series.metric} ${c.points}`).toEqual(
+          series.buckets,
+        )
+        compared += series.buckets.length
+      }
+    }
+    // The comparison is not vacuous: thousands of non-empty buckets matched.
+    expect(compared).toBeGreaterThan(5000)
+    await influx.close()
+    sqlite.close()
+  })
+
+  it('stores a message written twice, by one instance or two, once', async () => {
+    const t = target()
+    const one = influxHistory('twice-1', t)
+    const two = influxHistory('twice-2', t)
+    const message: Message = {
+      deviceId: 'esp32-a1b2c3',
+      ts: T0 + 1234,
+      seq: 7,
+      readings: [
+        { metric: 'temperature', value: 21.5 },
+        { metric: 'humidity', value: 40.25 },
+      ],
+    }
+    feed([one, one, two], [message])
+    feed([two], [{ ...message, ts: T0 + 2000 }])
+    await one.flush()
+    await two.flush()
+    expect(await influxd.count(t.database, 'iot', 'temperature')).toBe(2)
+    const result = await one.query({
+      deviceIds: ['esp32-a1b2c3'],
+      metrics: ['temperature'],
+      from: T0,
+      to: T0 + 10_000,
+      points: 1,
+    })
+    expect(result.series[0]!.buckets).toEqual([
+      { t: T0, min: 21.5, avg: 21.5, max: 21.5, count: 2 },
+    ])
+    await one.close()
+    await two.close()
+  })
+
+  it('exports raw readings in time, device, metric order across pages, and forgets a device', async () => {
+    const t = target()
+    const list = messages(5, 400, HOUR)
+    // Many devices at one instant: a page boundary falls inside it.
+    for (let d = 0; d < 30; d++)
+      list.push({ deviceId: `d${d}`, ts: T0 + 10 * MIN, readings: [{ metric: 'x', value: d }] })
+    const influx = new InfluxHistory({
+      dataDir: join(dir.path, 'export-influx'),
+      clock: systemClock,
+      logger: silentLogger,
+      target: t,
+      pageRows: 7,
+    })
+    const sqlite = sqliteHistory('export-sqlite', T0 + DAY)
+    feed([influx, sqlite.history], list)
+    const collect = async (s: HistoryStore, ids?: string[]): Promise<ReadingPoint[]> => {
+      const out: ReadingPoint[] = []
+      for await (const p of s.iterate({ from: T0, to: T0 + HOUR }, ids)) out.push(p)
+      return out
+    }
+    const want = await collect(sqlite.history)
+    expect(want.length).toBeGreaterThan(600)
+    expect(await collect(influx)).toEqual(want)
+    expect(await collect(influx, ['b', 'd3'])).toEqual(await collect(sqlite.history, ['b', 'd3']))
+
+    const latest = await influx.latest('a')
+    expect(latest).toEqual(await sqlite.history.latest('a'))
+    // A fresh instance (a "view" with nothing written itself) reads the same from InfluxDB.
+    const viewer = influxHistory('export-viewer', t)
+    expect(await viewer.latest('a')).toEqual(latest)
+
+    await influx.deleteDevice('a')
+    expect(await viewer.latest('a')).toEqual([])
+    expect((await collect(viewer)).filter((p) => p.deviceId === 'a')).toEqual([])
+    expect((await collect(viewer)).length).toBe(want.filter((p) => p.deviceId !== 'a').length)
+    await viewer.close()
+    await influx.close()
+    sqlite.close()
+  })
+})
