@@ -35,8 +35,8 @@ export const SERVE_USAGE = `Usage: npm run serve -- [options]
   --role ROLE        all (default) | ingest | view: several instances on one broker
                      (needs --mqtt-url; README "Scaling out")
   --share-group NAME shared-subscription group of the ingest instances (default iotcc)
-  --instance-id ID   stable name of this instance (default HOST-PID); its broker session
-                     is kept under it, so use the same one when restarting an instance
+  --instance-id ID   name of this instance in logs, client ids and leader claims
+                     (default HOST-PID)
   --leader-keepalive S
                      keepalive of the alert leader's connection (default 30): a leader that
                      stops answering is replaced within 1.5 × S

@@ -17,7 +17,7 @@ export interface ClusterConfig {
   role: ClusterRole
   /** Shared-subscription group: ingest instances with the same group split the messages. */
   group: string
-  /** Stable name of this instance: its store session's client id is built from it. */
+  /** Name of this instance (logs, client ids, leader claims). */
   instanceId: string
   /** Unique per process: tells a restarted instance from its previous run in leader claims. */
   runId: string

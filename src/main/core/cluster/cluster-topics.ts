@@ -88,7 +88,7 @@ export function clusterConnections(
       // drops the member when its connection dies and the others get everything from then
       // on; what is lost is what was in flight to it (README "Scaling out").
       clean: true,
-      clientId: `iotcc-${cluster.group}-${cluster.instanceId}`,
+      clientId: `iotcc-${cluster.group}-${cluster.runId}`,
       subscriptions: appSubscriptions().map((topic) => ({
         topic: sharedFilter(cluster.group, topic),
         qos: 1 as const,
