@@ -25,7 +25,7 @@ import { notifyAlerts } from './shell/alert-notifications'
 import { shellPaths } from './shell/data-paths'
 import { electronDialogs } from './shell/file-dialogs'
 import { forwardEvents, registerIpc } from './shell/ipc-bridge'
-import { applyStartAtLogin } from './shell/login-item'
+import { applyStartAtLogin, startedHidden } from './shell/login-item'
 import { createMainWindow, focusWindow } from './shell/main-window'
 import { guardContents } from './shell/navigation-guard'
 import { createPagePolicy } from './shell/page-policy'
@@ -105,7 +105,7 @@ async function start(): Promise<void> {
       await running.close()
     },
   })
-  openWindow()
+  if (!startedHidden(process.argv, app)) openWindow()
   tray = new TrayController({
     tray: new Tray(nativeImage.createFromBuffer(trayIconPng(), { scaleFactor: 2 })),
     buildMenu: (items) => Menu.buildFromTemplate(items),

@@ -5,8 +5,20 @@
  */
 
 export interface LoginItemApp {
-  getLoginItemSettings(): { openAtLogin: boolean }
-  setLoginItemSettings(settings: { openAtLogin: boolean; openAsHidden?: boolean }): void
+  getLoginItemSettings(): { openAtLogin: boolean; wasOpenedAsHidden?: boolean }
+  setLoginItemSettings(settings: {
+    openAtLogin: boolean
+    openAsHidden?: boolean
+    args?: string[]
+  }): void
+}
+
+/** Passed by the Windows login item; macOS reports wasOpenedAsHidden instead. */
+export const HIDDEN_FLAG = '--hidden'
+
+/** Started at login: stay in the tray (the broker runs) and open no window. */
+export function startedHidden(argv: readonly string[], app: LoginItemApp): boolean {
+  return argv.includes(HIDDEN_FLAG) || app.getLoginItemSettings().wasOpenedAsHidden === true
 }
 
 export function loginItemSupported(platform: NodeJS.Platform): boolean {
@@ -21,6 +33,6 @@ export function applyStartAtLogin(
 ): boolean {
   if (!loginItemSupported(platform)) return false
   if (app.getLoginItemSettings().openAtLogin === wanted) return false
-  app.setLoginItemSettings({ openAtLogin: wanted, openAsHidden: true })
+  app.setLoginItemSettings({ openAtLogin: wanted, openAsHidden: true, args: [HIDDEN_FLAG] })
   return true
 }

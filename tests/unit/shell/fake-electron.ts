@@ -153,7 +153,8 @@ export class FakeIpcMain {
 export class FakeApp extends Emitter {
   quitCalls = 0
   exitCode?: number
-  loginItem = { openAtLogin: false }
+  loginItem: { openAtLogin: boolean; wasOpenedAsHidden?: boolean } = { openAtLogin: false }
+  loginArgs: string[] = []
   loginItemWrites = 0
   constructor(private readonly gotLock = true) {
     super()
@@ -167,11 +168,12 @@ export class FakeApp extends Emitter {
   exit(code: number): void {
     this.exitCode = code
   }
-  getLoginItemSettings(): { openAtLogin: boolean } {
+  getLoginItemSettings(): { openAtLogin: boolean; wasOpenedAsHidden?: boolean } {
     return this.loginItem
   }
-  setLoginItemSettings(settings: { openAtLogin: boolean }): void {
+  setLoginItemSettings(settings: { openAtLogin: boolean; args?: string[] }): void {
     this.loginItemWrites++
+    this.loginArgs = settings.args ?? []
     this.loginItem = { openAtLogin: settings.openAtLogin }
   }
 }

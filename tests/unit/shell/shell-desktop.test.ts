@@ -2,11 +2,13 @@ import { inflateSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { Settings } from '../../../src/shared/contract/settings'
 import { notifyAlerts } from '../../../src/main/shell/alert-notifications'
-import { applyStartAtLogin } from '../../../src/main/shell/login-item'
+import { applyStartAtLogin, startedHidden } from '../../../src/main/shell/login-item'
 import { trayIconPng } from '../../../src/main/shell/tray-icon'
 import { statusLine } from '../../../src/main/shell/tray-model'
 import { checkForUpdate, updatePlan, type UpdaterLike } from '../../../src/main/shell/updater'
-import { Emitter, FakeApp } from './fake-electron'
+import { shellPaths } from '../../../src/main/shell/data-paths'
+import { keychainIsReal } from '../../../src/main/shell/secret-box-electron'
+import { Emitter, FakeApp, FakeSafeStorage } from './fake-electron'
 
 const quiet = { warn: () => undefined, info: () => undefined }
 
@@ -32,6 +34,15 @@ describe('start at login', () => {
     expect(app.loginItem.openAtLogin).toBe(true)
     expect(applyStartAtLogin(app, 'darwin', true)).toBe(false)
     expect(app.loginItemWrites).toBe(1)
+  })
+
+  it('a start at login opens no window (Windows passes a flag, macOS says so itself)', () => {
+    const app = new FakeApp()
+    applyStartAtLogin(app, 'win32', true)
+    expect(startedHidden(['app.exe', ...app.loginArgs], app)).toBe(true)
+    expect(startedHidden(['app.exe'], app)).toBe(false)
+    app.loginItem = { openAtLogin: true, wasOpenedAsHidden: true }
+    expect(startedHidden(['/Applications/App'], app)).toBe(true)
   })
 
   it('does nothing on Linux, where Electron has no login items', () => {
@@ -127,5 +138,41 @@ describe('alert notifications', () => {
     events.emit('alert.fired', { notify: false, title: 'Quiet', body: '' })
     events.emit('alert.cleared', { notify: true, title: 'Back to normal', body: '' })
     expect(shown).toEqual(['Too hot', 'Back to normal'])
+  })
+})
+
+describe('the shell paths and keychain', () => {
+  it('finds the preload and page beside the main bundle, the firmware in resources when packaged', () => {
+    const dev = shellPaths({
+      mainDir: '/repo/out/main',
+      isPackaged: false,
+      resourcesPath: '/usr/lib/electron/resources',
+      appPath: '/repo',
+    })
+    expect(dev).toEqual({
+      preloadFile: '/repo/out/preload/index.cjs',
+      indexFile: '/repo/out/renderer/index.html',
+      firmwareDir: '/repo/firmware',
+    })
+    const packaged = shellPaths({
+      mainDir: '/opt/app/resources/app.asar/out/main',
+      isPackaged: true,
+      resourcesPath: '/opt/app/resources',
+      appPath: '/opt/app/resources/app.asar',
+    })
+    expect(packaged.firmwareDir).toBe('/opt/app/resources/firmware')
+  })
+
+  it("tells Linux's hard-coded fallback key from a real keychain", () => {
+    const backend = (name: string) => ({
+      isEncryptionAvailable: () => true,
+      encryptString: (s: string) => Buffer.from(s),
+      decryptString: (b: Buffer) => b.toString(),
+      getSelectedStorageBackend: () => name,
+    })
+    expect(keychainIsReal(backend('gnome_libsecret'), 'linux')).toBe(true)
+    expect(keychainIsReal(backend('basic_text'), 'linux')).toBe(false)
+    expect(keychainIsReal(backend('basic_text'), 'darwin')).toBe(true)
+    expect(keychainIsReal(new FakeSafeStorage(false), 'win32')).toBe(false)
   })
 })
