@@ -77,10 +77,10 @@ export interface Core {
   readonly mqtt: MqttCore
   /** One-click installer (flasher + provisioning + wait for online). */
   readonly installer: InstallerService
-  close(): Promise<void>
-}
   /** This instance's role among several on one broker, and its leader election. */
   readonly cluster: ClusterRuntime
+  close(): Promise<void>
+}
 
 /**
  * Composition root shared by the Electron shell, web mode and tests. It wires the
@@ -126,11 +126,6 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
     offlineAfterS: () => settings.get().devices.offlineAfterS,
   })
   await devices.load()
-  const mappings = new TopicMappingStore(options.dataDir, logger.child('mappings'))
-  await mappings.load()
-  const ingestor = new Ingestor({
-    mappings: mappings.byTopic,
-    registry: devices,
   const cluster = startCluster({
     config: options.cluster ?? standaloneCluster(),
     url: options.mqtt?.externalUrl,
@@ -138,15 +133,20 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
     clock,
     logger: logger.child('cluster'),
   })
+  const mappings = new TopicMappingStore(options.dataDir, logger.child('mappings'))
+  await mappings.load()
+  const ingestor = new Ingestor({
+    mappings: mappings.byTopic,
+    registry: devices,
     store: readings,
     clock,
     logger: logger.child('ingest'),
     emit: (event, payload) => events.emit(event, payload),
     prefix: () => settings.get().devices.prefix,
     extraShed: () => ({ topicsEvicted: mqtt.topics.evicted }),
+    route: ingestRoute(cluster.config, () => settings.get().devices.prefix),
   })
   let retention = JSON.stringify(settings.get().storage)
-    route: ingestRoute(cluster.config, () => settings.get().devices.prefix),
   settings.onChange((next) => {
     // Retention (any tier) and the offline timeout are read on use; apply a change right away.
     if (JSON.stringify(next.storage) !== retention) {
@@ -166,9 +166,9 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
     admit: (release) => ingestor.admit(release),
     emit: (event, payload) => events.emit(event, payload),
     overrides,
+    cluster: cluster.config,
     backoff,
     keepaliveS,
-    cluster: cluster.config,
     secrets: options.secrets,
   })
   // Broker settings (port, TLS, WebSocket, loopback anonymity) take effect without a restart.
@@ -196,9 +196,9 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
       broker: () => (mqtt.broker?.running ? mqtt.broker : null),
     },
     dialogs: options.dialogs,
+    alerts: cluster.alerts,
   })
 
-    alerts: cluster.alerts,
   const warnings = (): string[] => [
     ...(restored ? [restored] : []),
     ...settings.warnings,
@@ -278,14 +278,14 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
     integrations,
     mqtt,
     installer: installer.service,
+    cluster,
     close: async () => {
       try {
-    cluster,
         ota.close()
         await installer.close()
+        await cluster.close()
         await mqtt.close()
         ingestor.close()
-        await cluster.close()
         await integrations.close()
         await devices.close()
         readings.close()
