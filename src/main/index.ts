@@ -48,6 +48,7 @@ const paths = shellPaths({
 const policy = createPagePolicy({
   indexFile: paths.indexFile,
   devUrl: app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL,
+  platform: process.platform,
 })
 let core: Core | undefined
 let window: BrowserWindow | undefined

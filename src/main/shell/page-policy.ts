@@ -10,6 +10,8 @@ export interface PagePolicyOptions {
   indexFile: string
   /** electron-vite's dev server URL (ELECTRON_RENDERER_URL), only in `npm run dev`. */
   devUrl?: string
+  /** Windows paths compare without case (C:/Program Files vs c:/program files). */
+  platform?: NodeJS.Platform
 }
 
 export interface PagePolicy {
@@ -28,9 +30,13 @@ function parse(url: string): URL | null {
 }
 
 export function createPagePolicy(options: PagePolicyOptions): PagePolicy {
-  const own = options.devUrl ? parse(options.devUrl) : pathToFileURL(options.indexFile)
+  const own = options.devUrl
+    ? parse(options.devUrl)
+    : pathToFileURL(options.indexFile, { windows: options.platform === 'win32' })
   if (!own) throw new Error(`The renderer URL "${options.devUrl}" is not a URL.`)
   const dev = options.devUrl !== undefined
+  const fold = (path: string): string =>
+    options.platform === 'win32' ? decodeURIComponent(path).toLowerCase() : path
   if (dev && own.protocol !== 'http:' && own.protocol !== 'https:')
     throw new Error(`The renderer dev URL must be http(s), not ${own.protocol}`)
   return {
@@ -43,7 +49,7 @@ export function createPagePolicy(options: PagePolicyOptions): PagePolicy {
       return (
         target.protocol === 'file:' &&
         target.host === own.host &&
-        target.pathname === own.pathname &&
+        fold(target.pathname) === fold(own.pathname) &&
         target.search === ''
       )
     },

@@ -29,6 +29,15 @@ describe('the app page policy', () => {
       expect(policy.isOwnPage(url), url).toBe(false)
   })
 
+  it('on Windows compares the path without case, and still refuses other files', () => {
+    const win = createPagePolicy({
+      indexFile: 'C:/Program Files/IoT/out/renderer/index.html',
+      platform: 'win32',
+    })
+    expect(win.isOwnPage('file:///c:/program%20files/iot/out/renderer/index.html#/')).toBe(true)
+    expect(win.isOwnPage('file:///C:/Users/me/Downloads/index.html')).toBe(false)
+  })
+
   it('refuses web pages and garbage', () => {
     for (const url of [
       'https://example.com/',
