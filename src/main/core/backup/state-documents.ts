@@ -5,6 +5,7 @@ import { RULES_DOCUMENT } from '../alerts/rule-store'
 import { parseJsonDocument, type JsonDocument } from '../base/json-store'
 import { CredentialFile } from '../broker/credential-store'
 import { REGISTRY_VERSION, RegistryFile } from '../devices/device-record'
+import { MAPPINGS_DOCUMENT } from '../ingest/topic-mappings'
 import { INTEGRATIONS_DOCUMENT } from '../integrations/integrations-store'
 import { CONNECTIONS_DOCUMENT } from '../mqtt/connection-store'
 import { SECRETS_DOCUMENTS } from '../mqtt/secret-box'
@@ -39,6 +40,7 @@ export const JSON_DOCUMENTS: ReadonlyMap<string, JsonDocument<z.ZodType>> = new 
     INTEGRATIONS_DOCUMENT,
     CONNECTIONS_DOCUMENT,
     CREDENTIALS_DOCUMENT,
+    MAPPINGS_DOCUMENT,
     ...SECRETS_DOCUMENTS,
   ].map((doc) => [doc.name, doc as JsonDocument<z.ZodType>]),
 )
