@@ -116,16 +116,19 @@ async function start(): Promise<void> {
     log: logger,
   })
   void tray.refresh()
+  // Settings → Desktop take effect at once: the login item, and a first update check as
+  // soon as auto-update is turned on with a feed (once per run).
+  let updateChecked = false
   const desktop = (): void => {
-    applyStartAtLogin(app, process.platform, running.settings.get().desktop.startAtLogin)
+    const wanted = running.settings.get().desktop
+    applyStartAtLogin(app, process.platform, wanted.startAtLogin)
+    const plan = updatePlan(wanted, app.isPackaged)
+    if (updateChecked || !plan.check) return
+    updateChecked = true
+    void checkForUpdate(plan, loadUpdater, logger)
   }
   desktop()
   running.settings.onChange(desktop)
-  void checkForUpdate(
-    updatePlan(running.settings.get().desktop, app.isPackaged),
-    loadUpdater,
-    logger,
-  )
 }
 
 if (claimSingleInstance(app, () => core && openWindow())) {
