@@ -8,14 +8,19 @@
  *   resources/icon.ico        Windows app, NSIS installer and uninstaller: 16 … 256 px
  *   resources/icon.icns       macOS app and dmg: 16 pt … 512 pt, 1x and 2x
  *   resources/icon.svg.sha256 the source these came from (tests/packaging checks it is current)
+ *
+ * `-- --out DIR` writes the same files into DIR instead (the test of this script uses it).
  */
 import { createHash } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
 import { chromium } from '@playwright/test'
 import { encodeIcns, encodeIco, encodePng, type Rgba } from './icons/containers'
 
 const RESOURCES = resolve(import.meta.dirname, '../resources')
+const { values: flags } = parseArgs({ options: { out: { type: 'string' } } })
+const OUT = resolve(flags.out ?? RESOURCES)
 const LINUX_SIZES = [16, 24, 32, 48, 64, 128, 256, 512, 1024]
 const ICO_SIZES = [16, 24, 32, 48, 64, 128, 256]
 
@@ -59,13 +64,11 @@ try {
 }
 
 const png = new Map([...images].map(([size, image]) => [size, encodePng(image)]))
-mkdirSync(join(RESOURCES, 'icons'), { recursive: true })
-for (const [size, data] of png) writeFileSync(join(RESOURCES, 'icons', `${size}x${size}.png`), data)
-writeFileSync(join(RESOURCES, 'icon.png'), png.get(1024)!)
-writeFileSync(join(RESOURCES, 'icon.ico'), encodeIco(ICO_SIZES.map((size) => images.get(size)!)))
-writeFileSync(join(RESOURCES, 'icon.icns'), encodeIcns(png))
-const sha = createHash('sha256')
-  .update(readFileSync(join(RESOURCES, 'icon.svg')))
-  .digest('hex')
-writeFileSync(join(RESOURCES, 'icon.svg.sha256'), `${sha}  icon.svg\n`)
-console.log(`Icons written to ${RESOURCES} (from icon.svg ${sha.slice(0, 12)})`)
+mkdirSync(join(OUT, 'icons'), { recursive: true })
+for (const [size, data] of png) writeFileSync(join(OUT, 'icons', `${size}x${size}.png`), data)
+writeFileSync(join(OUT, 'icon.png'), png.get(1024)!)
+writeFileSync(join(OUT, 'icon.ico'), encodeIco(ICO_SIZES.map((size) => images.get(size)!)))
+writeFileSync(join(OUT, 'icon.icns'), encodeIcns(png))
+const sha = createHash('sha256').update(svg).digest('hex')
+writeFileSync(join(OUT, 'icon.svg.sha256'), `${sha}  icon.svg\n`)
+console.log(`Icons written to ${OUT} (from icon.svg ${sha.slice(0, 12)})`)

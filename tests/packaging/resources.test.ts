@@ -4,15 +4,18 @@
  * electron-builder.yml names exists, the .deb scripts are valid bash templates, the macOS
  * entitlements parse, and the systemd unit runs serve as the Raspberry Pi guide says.
  */
-import { spawnSync } from 'node:child_process'
+import { execFile, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { ICNS_TYPES, pngSize, readIcns, readIco } from '../../scripts/icons/containers'
+import { tempDir } from '../helpers/temp-dir'
 
 const ROOT = resolve(__dirname, '../..')
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8')
+const run = promisify(execFile)
 
 describe('icons', () => {
   it('were generated from the current resources/icon.svg (npm run icons)', () => {
@@ -55,6 +58,42 @@ describe('icons', () => {
     expect(entries.map((e) => [e.type, e.width])).toEqual(ICNS_TYPES.map(([t, n]) => [t, n]))
     for (const e of entries) expect(e.height).toBe(e.width)
   })
+
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+  it.skipIf(!existsSync(chromium))(
+    'npm run icons makes the same set of files (rendered with Chromium)',
+    async () => {
+      const out = await tempDir('iotcc-icons-')
+      try {
+        await run(
+          process.execPath,
+          [
+            '--disable-warning=ExperimentalWarning',
+            '--import',
+            './tests/simulators/ts-register.mjs',
+            'scripts/generate-icons.ts',
+            '--out',
+            out.path,
+          ],
+          { cwd: ROOT },
+        )
+        const made = (rel: string): Buffer => readFileSync(join(out.path, rel))
+        const committed = (rel: string): Buffer => readFileSync(join(ROOT, 'resources', rel))
+        expect(readdirSync(join(out.path, 'icons')).sort()).toEqual(
+          readdirSync(join(ROOT, 'resources/icons')).sort(),
+        )
+        for (const name of readdirSync(join(out.path, 'icons'))) {
+          expect(pngSize(made(`icons/${name}`))).toEqual(pngSize(committed(`icons/${name}`)))
+        }
+        expect(made('icon.svg.sha256')).toEqual(committed('icon.svg.sha256'))
+        expect(readIco(made('icon.ico'))).toEqual(readIco(committed('icon.ico')))
+        expect(readIcns(made('icon.icns'))).toEqual(readIcns(committed('icon.icns')))
+      } finally {
+        await out.cleanup()
+      }
+    },
+    60_000,
+  )
 })
 
 describe('electron-builder.yml', () => {
