@@ -27,6 +27,9 @@ import { simulatorHandlers } from './simulator/simulator-handlers'
 import { createInstaller, type InstallerOptions } from './installer/create-installer'
 import type { InstallerService } from './installer/installer-service'
 import { readingsHandlers } from './readings/readings-handlers'
+import { createHistoryStore } from './readings/create-history-store'
+import type { HistoryOverrides } from './readings/history-choice'
+import type { HistoryStore } from './readings/history-store'
 import { ReadingsStore } from './readings/readings-store'
 import { Dispatcher } from './rpc/dispatcher'
 import type { Handlers } from './rpc/handlers'
@@ -57,6 +60,8 @@ export interface CoreOptions {
   ota?: OtaDeps['options']
   /** Role among several instances on one broker (`serve --role`); default `all`. */
   cluster?: ClusterConfig
+  /** History store flags (`serve --history influx --influx-url …`); they win over settings. */
+  history?: HistoryOverrides
 }
 
 /** The running core: one dispatcher for calls, one bus for events, one close(). */
@@ -68,6 +73,8 @@ export interface Core {
   readonly devices: DeviceRegistry
   /** Stored readings (SQLite). */
   readonly readings: ReadingsStore
+  /** Where history is written and read: `readings` (default) or InfluxDB (settings.history). */
+  readonly history: HistoryStore
   readonly ingestor: Ingestor
   /** Hand one received MQTT message to ingestion (parse → registry + store → UI events). Never throws. */
   ingest(message: MqttMessage): void
@@ -119,6 +126,14 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
     minuteRetentionDays: () => settings.get().storage.minuteRetentionDays,
     hourRetentionDays: () => settings.get().storage.hourRetentionDays,
   })
+  const history = createHistoryStore({
+    dataDir: options.dataDir,
+    clock,
+    logger: logger.child('history'),
+    settings: () => settings.get(),
+    overrides: options.history,
+    sqlite: readings,
+  })
   const devices = new DeviceRegistry({
     dataDir: options.dataDir,
     clock,
@@ -138,7 +153,7 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
   const ingestor = new Ingestor({
     mappings: mappings.byTopic,
     registry: devices,
-    store: readings,
+    store: history,
     clock,
     logger: logger.child('ingest'),
     emit: (event, payload) => events.emit(event, payload),
@@ -188,6 +203,7 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
     settings,
     devices,
     readings,
+    history: history.kind === 'influx' ? history : undefined,
     storedReadings: (listener, active) => ingestor.onStored(listener, active),
     mqtt: {
       connections: () => mqtt.connections.list(),
@@ -203,7 +219,7 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
     ...(restored ? [restored] : []),
     ...settings.warnings,
     ...devices.warnings,
-    ...readings.warnings,
+    ...history.warnings,
     ...integrations.warnings(),
     ...mqtt.warnings,
     ...mqtt.credentials.warnings,
@@ -248,8 +264,8 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
       warnings: warnings(),
     })),
     ...settingsHandlers(settings),
-    ...devicesHandlers(devices, readings),
-    ...readingsHandlers(readings),
+    ...devicesHandlers(devices, history),
+    ...readingsHandlers(history),
     ...ingestHandlers(ingestor, mappings),
     ...integrations.handlers,
     ...brokerHandlers(mqtt, options.dataDir),
@@ -273,6 +289,7 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
     settings,
     devices,
     readings,
+    history,
     ingestor,
     ingest,
     integrations,
@@ -288,6 +305,7 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
         ingestor.close()
         await integrations.close()
         await devices.close()
+        await history.close()
         readings.close()
       } finally {
         // Last, and even when a service fails to close: the folder is free for the next start.

@@ -13,7 +13,7 @@ export interface ReadingsCursor {
     range: { from: number; to: number },
     deviceIds?: readonly string[],
     order?: 'series' | 'time',
-  ): Iterable<ReadingPoint>
+  ): Iterable<ReadingPoint> | AsyncIterable<ReadingPoint>
 }
 
 export interface ExportServiceOptions {

@@ -18,7 +18,7 @@ import type { EventBus } from '../base/event-bus'
 import type { Logger } from '../base/logger'
 import type { DeviceRegistry } from '../devices/device-registry'
 import { exportHandlers } from '../export/export-handlers'
-import { ExportService } from '../export/export-service'
+import { ExportService, type ReadingsCursor } from '../export/export-service'
 import { InfluxClient } from '../influx/influx-client'
 import { InfluxForwarder } from '../influx/influx-forwarder'
 import { readingsToLines } from '../influx/line-protocol'
@@ -49,6 +49,8 @@ export interface IntegrationsDeps {
   settings: SettingsStore
   devices: DeviceRegistry
   readings: ReadingsStore
+  /** Where export reads when history is not in `readings` (InfluxDB as the history store). */
+  history?: ReadingsCursor
   /** Every stored reading, uncoalesced (Ingestor.onStored): InfluxDB forwarding loses nothing. */
   storedReadings: (
     listener: (points: readonly ReadingPoint[]) => void,
@@ -121,7 +123,7 @@ export async function createIntegrations(d: IntegrationsDeps): Promise<Integrati
     appVersion: d.appVersion,
   })
   const exporter = new ExportService({
-    readings,
+    readings: d.history ?? readings,
     deviceName: (id) => (devices.has(id) ? devices.get(id).name : undefined),
     clock,
     logger: d.logger.child('export'),

@@ -32,15 +32,25 @@ export interface CreateHistoryOptions {
 
 /**
  * The history store the settings (and overrides) choose: SQLite by default, or InfluxDB 1.x
- * or 2.x with the connection saved under Integrations. Throws a readable Error when the
- * InfluxDB settings are incomplete.
+ * or 2.x with the connection saved under Integrations. Incomplete InfluxDB settings throw a
+ * readable Error when the overrides asked for InfluxDB; when only the saved settings did and
+ * `sqlite` is given, SQLite is used with a warning.
  */
 export function createHistoryStore(options: CreateHistoryOptions): HistoryStore {
-  const choice = resolveHistoryChoice(
-    options.settings(),
-    readSavedInflux(options.dataDir),
-    options.overrides,
-  )
+  let choice: HistoryChoice
+  try {
+    choice = resolveHistoryChoice(
+      options.settings(),
+      readSavedInflux(options.dataDir),
+      options.overrides,
+    )
+  } catch (error) {
+    // Asked for on the command line: fail loudly. From saved settings: keep the app usable.
+    if (options.overrides?.store !== undefined || !options.sqlite) throw error
+    const warning = `History stays in SQLite: ${(error as Error).message}`
+    options.logger.warn(warning)
+    return new SqliteHistory(options.sqlite, false, [warning])
+  }
   return openHistoryStore(choice, options)
 }
 

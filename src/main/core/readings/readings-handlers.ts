@@ -1,18 +1,21 @@
 import type { readingsMethods } from '../../../shared/contract/readings'
 import type { HandlerMap } from '../rpc/handlers'
-import type { ReadingsStore } from './readings-store'
+import type { HistoryStore } from './history-store'
 
 const DEFAULT_METRICS = ['temperature', 'humidity']
 
-export function readingsHandlers(store: ReadingsStore): HandlerMap<keyof typeof readingsMethods> {
+/** `readings.*` answered by the history store in use (SQLite or InfluxDB). */
+export function readingsHandlers(
+  store: Pick<HistoryStore, 'query' | 'latest'>,
+): HandlerMap<keyof typeof readingsMethods> {
   return {
-    'readings.query': (q) => {
+    'readings.query': async (q) => {
       const deviceIds = unique([
         ...(q.deviceId === undefined ? [] : [q.deviceId]),
         ...(q.deviceIds ?? []),
       ])
       const metrics = unique([...(q.metric === undefined ? [] : [q.metric]), ...(q.metrics ?? [])])
-      const result = store.query({
+      const result = await store.query({
         deviceIds,
         metrics: metrics.length > 0 ? metrics : DEFAULT_METRICS,
         from: q.from,

@@ -13,10 +13,11 @@ export class SqliteHistory implements HistoryStore {
   constructor(
     readonly store: ReadingsStore,
     private readonly owned = false,
+    private readonly extraWarnings: readonly string[] = [],
   ) {}
 
   get warnings(): readonly string[] {
-    return this.store.warnings
+    return [...this.extraWarnings, ...this.store.warnings]
   }
 
   get pending(): number {
