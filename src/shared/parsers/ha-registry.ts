@@ -21,6 +21,8 @@ export interface HaEntity {
   /** null: the payload itself is the value; 'unsupported': a template outside our subset. */
   template: CompiledTemplate | null | 'unsupported'
   fahrenheit: boolean
+  /** Factor from the configured unit_of_measurement to the catalog's unit (mV → V: 0.001). */
+  scale: number
   availability: HaAvailability[]
   info: ReportedInfo
   /** 'esphome' for an ESPHome node's entities, else 'homeassistant'. */

@@ -8,6 +8,7 @@
  */
 import { deviceIdFromTopic } from '../topics'
 import { esphomeDeviceId, esphomeNodeOfConfig } from './ecosystems/esphome'
+import { CELSIUS_METRICS, unitFactor } from './ecosystems/metric-names'
 import { compileTemplate, evaluateTemplate } from './ha-template'
 import type { HaAvailability, HaEntity, HaRegistry } from './ha-registry'
 import {
@@ -143,7 +144,8 @@ export function parseHaConfig(
     metric,
     stateTopic,
     template,
-    fahrenheit: metric === 'temperature' && (unit === '°F' || unit === '℉' || unit === 'F'),
+    fahrenheit: CELSIUS_METRICS.has(metric) && (unit === '°F' || unit === '℉' || unit === 'F'),
+    scale: unitFactor(metric, unit),
     availability,
     info,
     format,
@@ -227,7 +229,7 @@ export function parseHaState(
       value = n.ok ? n.value : null
     } else value = evaluateTemplate(entity.template, text)
     if (value === null) continue
-    const celsius = entity.fahrenheit ? fahrenheitToCelsius(value) : value
+    const celsius = entity.fahrenheit ? fahrenheitToCelsius(value) : value * entity.scale
     const update = updateFor(entity)
     if (!update.readings.some((r) => r.metric === entity.metric))
       update.readings.push({ metric: entity.metric, value: celsius })

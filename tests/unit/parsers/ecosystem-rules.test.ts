@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ROUTES, claimedNatively } from '../../../src/shared/parsers/ecosystems/routes'
+import { Z2mRegistry } from '../../../src/shared/parsers/ecosystems/z2m-registry'
 import { HaRegistry } from '../../../src/shared/parsers/ha-registry'
 import { parse, single, values } from './helpers'
 
@@ -141,6 +142,51 @@ describe('Zigbee2MQTT', () => {
     expect(values(single(parse('zigbee2mqtt/plug', '{"voltage":231,"power":5}')))).toEqual({
       voltage: 231,
       power: 5,
+    })
+  })
+})
+
+describe('units stated by the device', () => {
+  it('Home Assistant: mV, Wh and Pa become V, kWh and hPa', () => {
+    const ha = new HaRegistry()
+    const config = (metric: string, unit: string): string =>
+      JSON.stringify({
+        dev_cla: metric,
+        unit_of_meas: unit,
+        stat_t: 'meter/state',
+        val_tpl: `{{ value_json.${metric} }}`,
+        dev: { ids: ['meter-1'] },
+      })
+    parse('homeassistant/sensor/m/v/config', config('voltage', 'mV'), { ha })
+    parse('homeassistant/sensor/m/e/config', config('energy', 'Wh'), { ha })
+    parse('homeassistant/sensor/m/p/config', config('pressure', 'Pa'), { ha })
+    const update = single(
+      parse('meter/state', '{"voltage":3012,"energy":1500,"pressure":101325}', { ha }),
+    )
+    expect(values(update)).toEqual({ voltage: 3.012, energy: 1.5, pressure: 1013.25 })
+  })
+
+  it('Zigbee2MQTT: a plug whose exposes say V keeps 1,000+ readings as they are', () => {
+    const list = JSON.stringify([
+      {
+        ieee_address: '0x1',
+        type: 'Router',
+        friendly_name: 'plug',
+        definition: {
+          exposes: [
+            { property: 'voltage', unit: 'V' },
+            { property: 'energy', unit: 'kWh' },
+          ],
+        },
+      },
+    ])
+    const context = { z2m: new Z2mRegistry() }
+    parse('zigbee2mqtt/bridge/devices', list, context)
+    expect(
+      values(single(parse('zigbee2mqtt/plug', '{"voltage":1001,"energy":2}', context))),
+    ).toEqual({
+      voltage: 1001,
+      energy: 2,
     })
   })
 })

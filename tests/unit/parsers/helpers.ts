@@ -1,3 +1,4 @@
+import { Z2mRegistry } from '../../../src/shared/parsers/ecosystems/z2m-registry'
 import { HaRegistry } from '../../../src/shared/parsers/ha-registry'
 import { parseMessage } from '../../../src/shared/parsers/parse-message'
 import type { DeviceUpdate, ParseOutcome } from '../../../src/shared/parsers/types'
@@ -8,12 +9,16 @@ export const NOW = Date.UTC(2026, 0, 15, 12)
 export function parse(
   topic: string,
   payload: string | Uint8Array,
-  options: { prefix?: string; ha?: HaRegistry; receivedAt?: number } = {},
+  options: { prefix?: string; ha?: HaRegistry; z2m?: Z2mRegistry; receivedAt?: number } = {},
 ): ParseOutcome {
   const bytes = typeof payload === 'string' ? new TextEncoder().encode(payload) : payload
   return parseMessage(
     { topic, payload: bytes, receivedAt: options.receivedAt ?? NOW },
-    { prefix: options.prefix ?? 'iot', ha: options.ha ?? new HaRegistry() },
+    {
+      prefix: options.prefix ?? 'iot',
+      ha: options.ha ?? new HaRegistry(),
+      z2m: options.z2m ?? new Z2mRegistry(),
+    },
   )
 }
 

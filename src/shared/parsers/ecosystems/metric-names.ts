@@ -89,3 +89,22 @@ export const FAHRENHEIT_ALIASES: Readonly<Record<string, string>> = {
 
 /** Canonical metrics measured in °C (a payload-wide °F unit converts these). */
 export const CELSIUS_METRICS: ReadonlySet<string> = new Set(['temperature', 'dew_point'])
+
+/**
+ * Units a device may state (Home Assistant's unit_of_measurement, Zigbee2MQTT's exposes)
+ * that differ from the catalog's by a factor: metric → unit → factor to the catalog's unit.
+ */
+export const UNIT_FACTORS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  voltage: { mV: 0.001 },
+  current: { mA: 0.001 },
+  energy: { Wh: 0.001, MWh: 1000 },
+  power: { kW: 1000 },
+  pressure: { Pa: 0.01, kPa: 10, mbar: 1, bar: 1000 },
+}
+
+/** The factor that brings `value [unit]` to the catalog's unit of `metric` (1 when none is known). */
+export function unitFactor(metric: string, unit: string | undefined): number {
+  if (unit === undefined || !Object.hasOwn(UNIT_FACTORS, metric)) return 1
+  const factors = UNIT_FACTORS[metric]!
+  return Object.hasOwn(factors, unit) ? factors[unit]! : 1
+}

@@ -10,7 +10,7 @@ export interface Z2mDevice {
   model?: string
   vendor?: string
   description?: string
-  /** property → unit as the device's `exposes` list states it (`voltage` → `mV`). */
+  /** metric → unit as the device's `exposes` list states it (`voltage` → `mV`). */
   units: ReadonlyMap<string, string>
 }
 

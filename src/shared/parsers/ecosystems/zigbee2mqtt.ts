@@ -14,7 +14,7 @@
  */
 import { deviceIdFromTopic } from '../../topics'
 import { readFlatJson } from '../generic'
-import { isPlainObject, parseJson, shortString } from '../text'
+import { isPlainObject, metricForKey, parseJson, shortString } from '../text'
 import {
   ignored,
   parsed,
@@ -23,6 +23,7 @@ import {
   type ParsedReading,
   type ReportedInfo,
 } from '../types'
+import { unitFactor } from './metric-names'
 import type { Z2mDevice, Z2mRegistry } from './z2m-registry'
 
 export const Z2M_BASE = 'zigbee2mqtt'
@@ -65,12 +66,16 @@ export function parseZigbee2mqtt(
   return parsed({ deviceId, format: 'zigbee2mqtt', readings, info })
 }
 
-/** `voltage` in mV (battery sensors expose it so) → V; without a known unit, ≥ 1000 means mV. */
+/**
+ * Into the catalog's unit by what the device's exposes say (a battery sensor's `voltage` is
+ * in mV). Without a device list, a voltage of 1000 or more is taken for mV: no Zigbee device
+ * measures kilovolts, and mains plugs report about 230 V.
+ */
 function fixUnit(reading: ParsedReading, known: Z2mDevice | undefined): void {
-  if (reading.metric !== 'voltage') return
-  const unit = known?.units.get('voltage')
-  if (unit === 'mV' || (unit === undefined && reading.value >= 1000))
+  const unit = known?.units.get(reading.metric)
+  if (unit === undefined && reading.metric === 'voltage' && reading.value >= 1000)
     reading.value = reading.value / 1000
+  else reading.value = reading.value * unitFactor(reading.metric, unit)
 }
 
 function parseAvailability(deviceId: string, text: string, info: ReportedInfo): ParseOutcome {
@@ -146,7 +151,9 @@ function unitsOf(exposes: unknown): Map<string, string> {
       if (!isPlainObject(expose)) continue
       const property = shortString(expose.property)
       const unit = shortString(expose.unit, 16)
-      if (property !== undefined && unit !== undefined) units.set(property, unit)
+      // Keyed by metric name, as readings are (`illuminance_lux` → illuminance).
+      if (property !== undefined && unit !== undefined)
+        units.set(metricForKey(property)?.metric ?? property, unit)
       visit(expose.features, depth + 1)
     }
   }
