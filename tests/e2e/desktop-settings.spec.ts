@@ -32,6 +32,8 @@ test('desktop settings: auto-update is off until turned on, and takes only an ht
   await card.getByRole('button', { name: 'Save feed' }).click()
   await expect(card.getByText('Saved.')).toBeVisible()
   await card.screenshot({ path: 'test-results/desktop-settings.png' })
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await card.screenshot({ path: 'test-results/desktop-settings-dark.png' })
 
   await page.reload()
   await expect(card.getByRole('checkbox', { name: /check for updates/ })).toBeChecked()
