@@ -73,6 +73,24 @@ describe('ESPHome', () => {
     })
   })
 
+  it('reads the node’s own discovery message as device info and ignores its log lines', () => {
+    const info = single(
+      parse(
+        'esphome/discover/livingroom',
+        '{"name":"livingroom","friendly_name":"Living Room","ip":"192.168.1.50","mac":"a4cf12345678","version":"2024.6.0","platform":"ESP32","board":"esp32dev","network":"wifi","port":6053}',
+      ),
+    )
+    expect(info).toMatchObject({
+      deviceId: 'livingroom',
+      readings: [],
+      info: { name: 'Living Room', ip: '192.168.1.50', fw: 'ESPHome 2024.6.0', chip: 'esp32dev' },
+    })
+    expect(parse('livingroom/debug', '[D][sensor:094]: Sending state 21.30000 °C').kind).toBe(
+      'ignored',
+    )
+    expect(single(parse('lab/debug', '3')).format).toBe('number')
+  })
+
   it('does not take Home Assistant’s own example topic for a node', () => {
     expect(single(parse('homeassistant/sensor/x/state', '1')).format).not.toBe('esphome')
   })

@@ -16,8 +16,8 @@
  */
 import { deviceIdFromTopic, HA_DISCOVERY_PREFIX } from '../../topics'
 import { valueWithUnit } from '../seed'
-import { metricForKey } from '../text'
-import { ignored, parsed, unparsed, type ParseOutcome } from '../types'
+import { isPlainObject, metricForKey, parseJson, parseNumber, shortString } from '../text'
+import { ignored, parsed, unparsed, type ParseOutcome, type ReportedInfo } from '../types'
 
 /** ESPHome components that publish on `<prefix>/<component>/<object_id>/state`. */
 export const ESPHOME_COMPONENTS: ReadonlySet<string> = new Set([
@@ -77,7 +77,6 @@ export function parseEsphome(levels: readonly string[], text: string): ParseOutc
     deviceId: esphomeDeviceId(topic.node),
     format: 'esphome',
     readings: [{ metric: mapped.metric, value }],
-    info: { name: topic.node.slice(0, 64) },
   })
 }
 
@@ -95,4 +94,44 @@ export function esphomeNodeOfConfig(
   const sw = device.sw_version
   const saysEsphome = typeof sw === 'string' && sw.toLowerCase().startsWith('esphome')
   return saysEsphome || availabilityTopics.includes(`${topic.node}/status`) ? topic.node : null
+}
+
+/**
+ * `<node>/debug`: the node's log lines (the MQTT logger's default log_topic). Text that is
+ * not a number is a log line, ignored rather than counted as unparsed; a number is left to
+ * the generic rules (someone else's `…/debug` metric).
+ */
+export function parseEsphomeLog(levels: readonly string[], text: string): ParseOutcome | null {
+  if (levels.length !== 2 || levels[0] === '') return null
+  if (parseNumber(text).ok || text.trimStart().startsWith('{')) return null
+  return ignored('ESPHome log line')
+}
+
+/**
+ * `esphome/discover/<node>`: what the node says about itself (ESPHome "MQTT Client
+ * Component", `discover_ip`), e.g. {"name":"livingroom","ip":"192.168.1.50",
+ * "mac":"a4cf12345678","version":"2024.6.0","platform":"ESP32","board":"esp32dev"}.
+ * Other `esphome/…` topics carry nothing for us.
+ */
+export function parseEsphomeDiscovery(levels: readonly string[], text: string): ParseOutcome {
+  if (levels.length !== 3 || levels[1] !== 'discover' || levels[2] === '')
+    return ignored('ESPHome topic we do not read')
+  if (text.trim() === '') return ignored('cleared ESPHome discovery')
+  const json = parseJson(text)
+  if (!json.ok) return unparsed(json.reason, json.detail)
+  if (!isPlainObject(json.value))
+    return unparsed('unrecognised', 'ESPHome discovery must be a JSON object')
+  const body = json.value
+  const info: ReportedInfo = {}
+  const name = shortString(body.friendly_name) ?? shortString(body.name)
+  if (name !== undefined) info.name = name
+  const ip = shortString(body.ip)
+  if (ip !== undefined) info.ip = ip
+  const mac = shortString(body.mac)
+  if (mac !== undefined) info.mac = mac
+  const version = shortString(body.version)
+  if (version !== undefined) info.fw = `ESPHome ${version}`
+  const chip = shortString(body.board) ?? shortString(body.platform)
+  if (chip !== undefined) info.chip = chip
+  return parsed({ deviceId: esphomeDeviceId(levels[2]!), format: 'esphome', readings: [], info })
 }

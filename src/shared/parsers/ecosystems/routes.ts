@@ -9,9 +9,11 @@
  *        <ha prefix>/…/config             HA discovery           learns state topics
  *        zigbee2mqtt/<name>[/…]           Zigbee2MQTT            device zigbee2mqtt.<name>
  *        shellies/<id>/…                  Shelly Gen1            device <id>
+ *        esphome/discover/<node>          ESPHome node info      device <node>
  *   2. state and availability topics a learned HA discovery config named (exact topic)
  *   3. routes keyed by the LAST topic level, then by the one before it (shapes):
  *        <node>/<component>/<obj>/state   ESPHome                device <node>
+ *        <node>/debug  (log text)         ESPHome logs           ignored
  *        <prefix>/online  true|false      Shelly Gen2+           device <prefix>
  *        <prefix>/events/rpc              Shelly Gen2+           device <prefix>
  *        <prefix>/status/<comp:N>         Shelly Gen2+           device <prefix>
@@ -35,7 +37,7 @@ import { parseOurs } from '../ours'
 import { parseTasmota } from '../tasmota'
 import { ignored, type ParseOutcome } from '../types'
 import { BLE_LEVEL, parseBleGateway } from './ble-gateway'
-import { parseEsphome } from './esphome'
+import { parseEsphome, parseEsphomeDiscovery, parseEsphomeLog } from './esphome'
 import { parseShellyGen1, SHELLY_GEN1_BASE } from './shelly-gen1'
 import { parseShellyGen2 } from './shelly-gen2'
 import { Z2mRegistry } from './z2m-registry'
@@ -122,10 +124,23 @@ export const ROUTES: readonly Route[] = [
     claims: () => true,
   },
   {
+    name: 'esphome-discovery',
+    key: 'first',
+    values: ['esphome'],
+    parse: ({ levels, text }) => parseEsphomeDiscovery(levels, text),
+    claims: () => true,
+  },
+  {
     name: 'esphome',
     key: 'last',
     values: ['state', 'command'],
     parse: ({ levels, text }) => parseEsphome(levels, text),
+  },
+  {
+    name: 'esphome-log',
+    key: 'last',
+    values: ['debug'],
+    parse: ({ levels, text }) => parseEsphomeLog(levels, text),
   },
   {
     name: 'shelly-gen2-online',
