@@ -80,6 +80,7 @@ async function startCore(options: ServeOptions, logger: Logger): Promise<Core> {
       logger,
       mqtt: options.mqtt,
       cluster: options.cluster,
+      history: options.history,
       // out/main/serve.js → <repo>/firmware: what the installer copies onto boards.
       firmwareDir: fileURLToPath(new URL('../../firmware', import.meta.url)),
       // The broker address written onto boards, when the first LAN address is the wrong one

@@ -2,6 +2,8 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { parseClusterFlags, type ClusterConfig } from '../core/cluster/cluster-config'
+import type { HistoryOverrides } from '../core/readings/history-choice'
+import { HISTORY_USAGE, parseHistoryFlags } from '../core/readings/history-flags'
 import { generateToken } from './auth'
 
 export interface ServeOptions {
@@ -18,6 +20,8 @@ export interface ServeOptions {
   }
   /** `--role` and friends: this instance's part among several on one broker. */
   cluster: ClusterConfig
+  /** `--history` and `--influx-*`: where readings history lives (over the settings). */
+  history: HistoryOverrides
 }
 
 export const SERVE_USAGE = `Usage: npm run serve -- [options]
@@ -40,7 +44,7 @@ export const SERVE_USAGE = `Usage: npm run serve -- [options]
   --leader-keepalive S
                      keepalive of the alert leader's connection (default 30): a leader that
                      stops answering is replaced within 1.5 × S
-  --help             show this help
+${HISTORY_USAGE}  --help             show this help
 `
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -78,6 +82,10 @@ export function parseServeOptions(
       'share-group': { type: 'string' },
       'instance-id': { type: 'string' },
       'leader-keepalive': { type: 'string' },
+      history: { type: 'string' },
+      'influx-url': { type: 'string' },
+      'influx-version': { type: 'string' },
+      'influx-org': { type: 'string' },
       help: { type: 'boolean' },
     },
   })
@@ -99,6 +107,7 @@ export function parseServeOptions(
     token,
     mqtt,
     cluster,
+    history: parseHistoryFlags(values, env),
   }
 }
 
