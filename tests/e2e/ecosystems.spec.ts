@@ -99,6 +99,8 @@ test('every ecosystem’s documented payloads become one device each, with its r
       expect(device.latest[metric]?.value, `${fixture.ecosystem} ${metric}`).toBeCloseTo(value, 6)
     if (fixture.expect.online !== undefined)
       expect(device.online, fixture.ecosystem).toBe(fixture.expect.online)
+    if (fixture.expect.name !== undefined)
+      expect(device.name, fixture.ecosystem).toBe(fixture.expect.name)
   }
 
   await page.goto(app.url)
