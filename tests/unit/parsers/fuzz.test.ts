@@ -120,7 +120,14 @@ describe('parser fuzzing', () => {
     const next = rng(0x5eed)
     const ha = new HaRegistry()
     // One context for the whole run, like the ingestor's: learned state (HA, Zigbee2MQTT) is fuzzed too.
-    const context = { prefix: 'iot', ha }
+    const mappings = new Map([
+      ['a/json', { topic: 'a/json', deviceId: 'mapped-a', metric: 'temperature', field: 't' }],
+      [
+        'home/kitchen/temperature',
+        { topic: 'home/kitchen/temperature', deviceId: 'k', metric: 'x' },
+      ],
+    ])
+    const context = { prefix: 'iot', ha, mappings }
     const kinds = { parsed: 0, ignored: 0, unparsed: 0 }
     const problems: string[] = []
     for (let i = 0; i < 12_000; i++) {
