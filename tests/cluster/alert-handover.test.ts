@@ -142,6 +142,18 @@ describe('alert hand-over', () => {
     expect(b.delivered).toEqual(['firing@2000'])
   })
 
+  it('a change the old leader was delivering, seen here a few ms apart (own clock), is delivered once and what follows too', async () => {
+    const { a, b } = cluster()
+    a.writesLeft = 1
+    a.see(t('firing', 1000))
+    b.see(t('firing', 1004))
+    b.see(t('ok', 2000))
+    await settle(a, b)
+    b.lead(true)
+    await settle(b)
+    expect(b.delivered).toEqual(['firing@1004', 'ok@2000'])
+  })
+
   it('our own "delivering" message coming back late does not block the next transition', async () => {
     const { a } = cluster()
     a.see(t('firing', 1000))

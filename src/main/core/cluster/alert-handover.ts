@@ -164,8 +164,10 @@ export class AlertHandover implements AlertGate {
 /** Whether delivering `t` is due, given what the ledger says was delivered. */
 function changes(known: LedgerEntry | undefined, t: AlertTransition): boolean {
   if (!known) return t.phase === 'firing'
-  // The previous leader died while delivering exactly this one: deliver it (again).
-  if (!known.done) return known.phase === t.phase && known.at === t.at
+  // The previous leader died while delivering this change: deliver it (again). Same phase
+  // whatever the time: time-based rules (offline, stale, "for N minutes") fire on each
+  // instance's own clock, a few ms apart. Older ones were pruned when the ledger passed them.
+  if (!known.done) return known.phase === t.phase || t.at > known.at
   return known.phase !== t.phase && t.at > known.at
 }
 
