@@ -6,6 +6,7 @@ import { useSettings } from '../api/use-settings'
 import { ScreenHeader } from '../components/ScreenHeader'
 import { BackupCard } from '../settings/BackupCard'
 import { DesktopCard } from '../settings/DesktopCard'
+import { HistoryStoreCard } from '../settings/HistoryStoreCard'
 import { HomeAssistantCard } from '../settings/HomeAssistantCard'
 import { InfluxCard } from '../settings/InfluxCard'
 import { ServiceSettingsCard } from '../settings/ServiceSettingsCard'
@@ -70,6 +71,13 @@ export function SettingsScreen() {
         </section>
       )}
       <ServiceSettingsCard />
+      {settings && (
+        <HistoryStoreCard
+          history={settings.history}
+          influx={integrations.view?.influx}
+          update={update}
+        />
+      )}
       {integrations.view && (
         <>
           <InfluxCard config={integrations.view.influx} />
