@@ -96,11 +96,11 @@ function seeded(seed: number): () => number {
  * floating point whatever order a store adds them in, and averages can be compared exactly.
  * Device c reports only co2; some messages carry one metric; every 50th is redelivered.
  */
-function messages(seed: number, count: number, spanMs: number): Message[] {
+function messages(seed: number, count: number, spanMs: number, step = 1 / 8): Message[] {
   const random = seeded(seed)
   const out: Message[] = []
   const taken = new Set<string>()
-  const value = (): number => Math.round(random() * 800) / 8 - 40
+  const value = (): number => Math.round((random() * 100) / step) * step - 40
   for (let i = 0; out.length < count; i++) {
     const deviceId = ['a', 'b', 'c'][Math.floor(random() * 3)]!
     const ts = T0 + Math.floor(random() * spanMs)
@@ -170,6 +170,51 @@ describe('InfluxDB 1.x as the history store (real influxd)', () => {
     expect(compared).toBeGreaterThan(5000)
     await influx.close()
     sqlite.close()
+  })
+
+  it('gives the same buckets for decimal readings, averages equal to the last digits', async () => {
+    // 0.1 steps (21.3 °C): sums depend on the order values are added in, so an average may
+    // differ in its last bits between the stores; everything else is exact.
+    const list = messages(29, 4000, DAY, 0.1)
+    const influx = influxHistory('decimal-influx', target())
+    const sqlite = sqliteHistory('decimal-sqlite', T0 + 2 * DAY)
+    feed([influx, sqlite.history], list)
+    const q = { deviceIds: ['a', 'b', 'c'], metrics: ['temperature', 'humidity', 'co2'] }
+    for (const c of [CASES[0]!, CASES[3]!, CASES[6]!]) {
+      const want = await sqlite.history.query({ ...q, ...c })
+      const got = await influx.query({ ...q, ...c })
+      for (const [i, series] of want.series.entries()) {
+        const buckets = got.series[i]!.buckets
+        expect(buckets.map(({ avg: _, ...b }) => b)).toEqual(
+          series.buckets.map(({ avg: _, ...b }) => b),
+        )
+        buckets.forEach((b, k) =>
+          expect(Math.abs(b.avg - series.buckets[k]!.avg)).toBeLessThan(1e-9),
+        )
+      }
+    }
+    await influx.close()
+    sqlite.close()
+  })
+
+  it('answers empty before the first write has created the database', async () => {
+    const fresh = influxHistory('fresh', target())
+    expect(await fresh.latest()).toEqual([])
+    const result = await fresh.query({
+      deviceIds: ['a'],
+      metrics: ['temperature'],
+      from: T0,
+      to: T0 + HOUR,
+      points: 10,
+    })
+    expect(result).toEqual({
+      bucketMs: 6 * MIN,
+      series: [{ deviceId: 'a', metric: 'temperature', buckets: [] }],
+    })
+    const exported: ReadingPoint[] = []
+    for await (const p of fresh.iterate({ from: T0, to: T0 + HOUR })) exported.push(p)
+    expect(exported).toEqual([])
+    await fresh.close()
   })
 
   it('stores a message written twice, by one instance or two, once', async () => {

@@ -11,6 +11,7 @@ import {
   latestStatements,
   rawPageStatement,
   type InfluxQLSource,
+  type InfluxQLStatementResult,
 } from './influxql'
 
 const AGGREGATE_KINDS = ['min', 'max', 'sum', 'count'] as const
@@ -26,7 +27,7 @@ export class Influx1Reads implements HistoryReads {
     const collector = new BucketCollector(grid)
     if (q.deviceIds.length > 0 && q.metrics.length > 0) {
       const statement = aggregateStatement(this.source, grid, q.deviceIds, q.metrics)
-      const [result] = await this.reader.influxql(statement)
+      const [result] = await this.run(statement)
       for (const series of result?.series ?? []) {
         const deviceId = series.tags?.device
         if (deviceId === undefined) continue
@@ -47,12 +48,12 @@ export class Influx1Reads implements HistoryReads {
   }
 
   async latest(deviceId?: string): Promise<ReadingPoint[]> {
-    const [keys] = await this.reader.influxql(fieldKeysStatement(this.source))
+    const [keys] = await this.run(fieldKeysStatement(this.source))
     const fields = (keys?.series?.[0]?.values ?? [])
       .filter((row) => row[1] === 'float' || row[1] === 'integer')
       .map((row) => String(row[0]))
     if (fields.length === 0) return []
-    const results = await this.reader.influxql(latestStatements(this.source, fields, deviceId))
+    const results = await this.run(latestStatements(this.source, fields, deviceId))
     const points: ReadingPoint[] = []
     results.forEach((result, i) => {
       for (const series of result.series ?? []) {
@@ -74,7 +75,7 @@ export class Influx1Reads implements HistoryReads {
     offset: number,
   ): Promise<RawPage> {
     const statement = rawPageStatement(this.source, range, deviceIds, limit, offset)
-    const [result] = await this.reader.influxql(statement)
+    const [result] = await this.run(statement)
     const points: ReadingPoint[] = []
     const times: number[] = []
     for (const series of result?.series ?? []) {
@@ -95,6 +96,19 @@ export class Influx1Reads implements HistoryReads {
   }
 
   async deleteDevice(deviceId: string): Promise<void> {
-    await this.reader.influxql(dropDeviceStatement(this.source, deviceId))
+    await this.run(dropDeviceStatement(this.source, deviceId))
+  }
+
+  /**
+   * Runs statements; a database not created yet (it is created before the first write) holds
+   * nothing, so it answers as empty instead of failing a fresh installation's first chart.
+   */
+  private async run(statements: string): Promise<InfluxQLStatementResult[]> {
+    try {
+      return await this.reader.influxql(statements)
+    } catch (error) {
+      if (error instanceof Error && /database not found/.test(error.message)) return []
+      throw error
+    }
   }
 }
