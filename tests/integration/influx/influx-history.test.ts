@@ -197,6 +197,32 @@ describe('InfluxDB 1.x as the history store (real influxd)', () => {
     sqlite.close()
   })
 
+  it('stores and reads back devices and metrics with quotes, spaces and separators', async () => {
+    const t = target()
+    const influx = influxHistory('hostile', t)
+    const odd = `o'brien "x" y,z=1 \\ ; DROP`
+    const metric = `temp "in" 'c',x=1`
+    influx.add(odd, T0 + 1000, 1, [{ metric, value: 1.5 }])
+    influx.add(odd, T0 + 2000, 2, [{ metric, value: 2.5 }])
+    influx.add('plain', T0 + 1000, 1, [{ metric, value: 9 }])
+    const result = await influx.query({
+      deviceIds: [odd],
+      metrics: [metric],
+      from: T0,
+      to: T0 + MIN,
+      points: 1,
+    })
+    expect(result.series).toEqual([
+      { deviceId: odd, metric, buckets: [{ t: T0, min: 1.5, avg: 2, max: 2.5, count: 2 }] },
+    ])
+    const viewer = influxHistory('hostile-viewer', t)
+    expect(await viewer.latest(odd)).toEqual([{ deviceId: odd, metric, ts: T0 + 2000, value: 2.5 }])
+    await viewer.deleteDevice(odd)
+    expect(await viewer.latest()).toEqual([{ deviceId: 'plain', metric, ts: T0 + 1000, value: 9 }])
+    await viewer.close()
+    await influx.close()
+  })
+
   it('answers empty before the first write has created the database', async () => {
     const fresh = influxHistory('fresh', target())
     expect(await fresh.latest()).toEqual([])
