@@ -63,7 +63,8 @@ export function openHistoryStore(
     const { target } = choice
     options.logger.info('readings history is stored in InfluxDB', {
       version: target.version,
-      url: target.url,
+      // Host only: a URL may carry user:password@.
+      host: hostOf(target.url),
       database: target.version === '1' ? target.database : target.bucket,
       measurement: target.measurement,
     })
@@ -86,4 +87,12 @@ export function openHistoryStore(
     hourRetentionDays: () => storage().hourRetentionDays,
   })
   return new SqliteHistory(store, true)
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host
+  } catch {
+    return '(invalid URL)'
+  }
 }
