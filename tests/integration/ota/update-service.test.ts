@@ -143,6 +143,23 @@ describe('UpdateService', () => {
     expect(h.boards.get('c2')!.accepted).toEqual([])
   })
 
+  it('a failure event about another update id does not end this one', async () => {
+    const board = await h.board('e1')
+    board.faults.drop.add(9) // holds the transfer at 8 until the 400 ms resend
+    const job = await h.service.start({ devices: ['e1'] })
+    await h.jobUntil(job.id, (j) => device(j, 'e1').next >= 8, 'e1 at 8')
+    h.service.handleMessage({
+      topic: 'iot/e1/event',
+      payload: Buffer.from('{"event":"update_failed","update":"u-old","reason":"bad_signature"}'),
+      qos: 1,
+      retain: false,
+      receivedAt: Date.now(),
+      source: 'test',
+    })
+    const end = await h.jobUntil(job.id, ended, 'job end')
+    expect(device(end, 'e1').state).toBe('done')
+  })
+
   it('a new version that crashes is rolled back and reported', async () => {
     const board = await h.board('x1')
     board.faults.crash = true

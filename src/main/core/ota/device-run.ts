@@ -152,8 +152,10 @@ export class DeviceRun {
       if (event.version !== this.version) return
       return this.finish('done', null, `Now running ${event.version}`)
     }
-    // Before our manifest went out, a failure event is not about this job.
+    // Before our manifest went out, or about another update id, a failure is not this job's.
     if (this.state === 'queued' || this.state === 'waiting') return
+    const about = (event as { update?: unknown }).update
+    if (typeof about === 'string' && about !== this.update) return
     const reason = event.event === 'update_failed' ? event.reason : (event.reason ?? 'rolled_back')
     const back = event.event === 'update_rolled_back' || event.rolled_back === true
     const detail = event.event === 'update_failed' && event.error ? ` (${event.error})` : ''
