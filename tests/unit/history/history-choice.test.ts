@@ -19,6 +19,9 @@ describe('choosing the history store', () => {
       kind: 'influx',
       target: { version: '1', url: 'http://127.0.0.1:8086', database: 'iot', password: 'saved-pw' },
     })
+    // A crash loses at most 250 ms of readings (forwarding waits 5 s to batch for the network).
+    expect(choice.kind === 'influx' && choice.target.flushIntervalS).toBe(0.25)
+    expect(choice.kind === 'influx' && choice.target.maxQueueMB).toBe(1024)
   })
 
   it('lets serve flags win: URL with database and credentials, version, org, token', () => {

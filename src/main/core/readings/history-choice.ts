@@ -23,6 +23,11 @@ export type HistoryChoice = { kind: 'sqlite' } | { kind: 'influx'; target: Influ
 
 /** Lines queued on disk for the history store before the oldest batches go (1 GiB). */
 const HISTORY_QUEUE_MB = 1024
+/**
+ * Longest a reading waits in memory before it is in the on-disk queue: what a crash can lose,
+ * as the SQLite store's 250 ms write buffer (forwarding's own interval is for the network).
+ */
+const HISTORY_FLUSH_S = 0.25
 
 /**
  * The InfluxDB connection saved under Integrations (`integrations.json`: URL, version,
@@ -54,6 +59,7 @@ export function resolveHistoryChoice(
   const target: InfluxForwardConfig = {
     ...saved,
     maxQueueMB: Math.max(saved.maxQueueMB, HISTORY_QUEUE_MB),
+    flushIntervalS: Math.min(saved.flushIntervalS, HISTORY_FLUSH_S),
   }
   if (overrides.version !== undefined) target.version = overrides.version
   if (overrides.org !== undefined) target.org = overrides.org
