@@ -1,5 +1,10 @@
-/** `serve --role …` flags and what each role subscribes to and stores. */
+/** `serve --role …` flags and what each role subscribes to, stores and refuses. */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { silentLogger } from '../../src/main/core/base/logger'
+import { createCore } from '../../src/main/core/create-core'
 import { parseClusterFlags } from '../../src/main/core/cluster/cluster-config'
 import {
   clusterConnections,
@@ -104,5 +109,30 @@ describe('connections and routes per role', () => {
       store: true,
       observe: true,
     })
+  })
+})
+
+describe('a view instance', () => {
+  it('refuses to forget a device (that deletes shared history) and says where to do it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iotcc-view-'))
+    // A broker nobody listens on: the view keeps retrying in the background, calls still work.
+    const url = 'mqtt://127.0.0.1:9'
+    const core = await createCore({
+      dataDir: dir,
+      shell: 'web',
+      version: 'test',
+      logger: silentLogger,
+      mqtt: { brokerEnabled: false, externalUrl: url },
+      cluster: parseClusterFlags({ role: 'view', 'instance-id': 'v1' }, {}, true),
+    })
+    try {
+      const outcome = await core.call('devices.forget', { id: 'esp32-a1b2c3' })
+      expect(outcome.ok).toBe(false)
+      if (!outcome.ok) expect(outcome.error.message).toMatch(/view instance.*ingest instance/)
+      expect((await core.call('devices.list', {})).ok).toBe(true)
+    } finally {
+      await core.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -19,6 +19,7 @@ import { brokerHandlers } from './broker/broker-handlers'
 import { standaloneCluster, type ClusterConfig } from './cluster/cluster-config'
 import { ingestRoute } from './cluster/cluster-topics'
 import { startCluster, type ClusterRuntime } from './cluster/create-cluster'
+import { viewGuards } from './cluster/view-guards'
 import { MqttCore, type MqttCoreOptions, type MqttOverrides } from './mqtt/mqtt-core'
 import { mqttHandlers } from './mqtt/mqtt-handlers'
 import { createOta, type OtaDeps } from './ota/create-ota'
@@ -273,6 +274,8 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
     ...simulatorHandlers(mqtt.simulator),
     ...installer.handlers,
     ...ota.handlers,
+    // Last: what a `view` instance refuses overrides the handlers above.
+    ...viewGuards(cluster.config),
   }
   const dispatcher = new Dispatcher(handlers, logger.child('rpc'))
   const ingest = (message: MqttMessage): void => {
