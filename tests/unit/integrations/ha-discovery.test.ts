@@ -3,7 +3,7 @@ import type { Device } from '../../../src/shared/contract/devices'
 import type { HomeAssistantConfig } from '../../../src/shared/contract/integrations'
 import { silentLogger } from '../../../src/main/core/base/logger'
 import { HaDiscovery } from '../../../src/main/core/integrations/ha-discovery'
-import { discoveryMessages } from '../../../src/main/core/integrations/ha-payloads'
+import { discoveryMessages, skipReason } from '../../../src/main/core/integrations/ha-payloads'
 import { FakeClock } from '../../helpers/fake-clock'
 import { device } from '../alerts/alert-fixtures'
 import { DISCOVERY_TOPIC, HaMqttSensor } from './ha-sensor-schema'
@@ -116,6 +116,24 @@ describe('Home Assistant discovery payloads', () => {
       expect(discoveryMessages({ ...ours, format }, options)).toEqual([])
     }
     expect(discoveryMessages({ ...ours, latest: {} }, options)).toEqual([])
+  })
+
+  it('tell each ecosystem where its Home Assistant entities come from; only ours-less formats are made by hand', () => {
+    const reason = (format: Device['format']) =>
+      skipReason({ ...ours, format, topics: ['home/sensors/temp_hum'] })
+    expect(reason('zigbee2mqtt')).toMatch(/Zigbee2MQTT announces its devices/)
+    expect(reason('esphome')).toMatch(/ESPHome nodes announce themselves/)
+    expect(reason('shelly')).toMatch(/Shelly devices have their own Home Assistant integration/)
+    expect(reason('ble')).toMatch(/OpenMQTTGateway, Theengs/)
+    for (const format of ['zigbee2mqtt', 'esphome', 'shelly', 'ble', 'tasmota'] as const) {
+      expect(reason(format)).not.toMatch(/by hand/)
+    }
+    for (const format of ['seed', 'json', 'number', 'mapped'] as const) {
+      expect(reason(format)).toBe(
+        'publishes on its own topic, not ours: add it to Home Assistant as an MQTT sensor by hand (state topic home/sensors/temp_hum)',
+      )
+    }
+    expect(reason('ours')).toBeNull()
   })
 })
 

@@ -7,7 +7,11 @@
  * one, tied to one HA device per board via `device.identifiers`.
  */
 import type { Device } from '../../../shared/contract/devices'
+import type { SourceFormat } from '../../../shared/parsers/types'
 import { ourTopics } from '../../../shared/topics'
+
+/** Marks formats only this app reads: HA needs a sensor made by hand for them. */
+const BY_HAND = 'by hand'
 
 export const APP_NAME = 'ESP32 IoT Control Center'
 
@@ -37,18 +41,35 @@ export function discoveryTopic(
   return `${discoveryPrefix}/sensor/${haNodeId(deviceId)}/${metric}/config`
 }
 
+/**
+ * Why a device of each format gets no discovery config from us: ecosystems that announce
+ * themselves (or have their own HA integration) are pointed there; formats that only we read
+ * need a hand-made MQTT sensor. One entry per format, so a new format must say which it is.
+ */
+const SKIP_BY_FORMAT: Record<SourceFormat, string | null> = {
+  ours: null,
+  tasmota: 'Tasmota devices have their own Home Assistant integration',
+  homeassistant: 'already announced to Home Assistant by itself',
+  esphome:
+    'ESPHome nodes announce themselves to Home Assistant (their own MQTT discovery, or HA’s ESPHome integration)',
+  shelly: 'Shelly devices have their own Home Assistant integration (Shelly)',
+  zigbee2mqtt:
+    'Zigbee2MQTT announces its devices to Home Assistant itself (homeassistant: true in its configuration)',
+  ble: 'BLE gateways (OpenMQTTGateway, Theengs) announce their sensors to Home Assistant themselves (their discovery setting)',
+  seed: BY_HAND,
+  json: BY_HAND,
+  number: BY_HAND,
+  mapped: BY_HAND,
+}
+
 /** Why a device gets no discovery config, or null when it gets one. */
 export function skipReason(device: Device): string | null {
-  switch (device.format) {
-    case 'ours':
-      break
-    case 'tasmota':
-      return 'Tasmota devices have their own Home Assistant integration'
-    case 'homeassistant':
-      return 'already announced to Home Assistant by itself'
-    default:
-      return 'has no status topic of ours; add it to Home Assistant as an MQTT sensor by hand'
+  const skip = SKIP_BY_FORMAT[device.format]
+  if (skip === BY_HAND) {
+    const topic = device.topics[0]
+    return `publishes on its own topic, not ours: add it to Home Assistant as an MQTT sensor by hand${topic ? ` (state topic ${topic})` : ''}`
   }
+  if (skip !== null) return skip
   if (!HA_METRICS.some((m) => device.latest[m] !== undefined)) {
     return 'no temperature or humidity readings yet'
   }
