@@ -88,14 +88,13 @@ export class AlertHandover implements AlertGate {
     // Newer wins; at the same time "delivered" wins over our own "delivering" coming back late.
     if (!known || entry.at > known.at || (entry.at === known.at && (entry.done || !known.done)))
       this.ledger.set(k, entry)
-    // What the leader delivered (or moved past) needs no delivery from us; what it is
-    // delivering right now stays until it says it is done.
+    // What the leader delivered (or moved past) needs no delivery from us. While it is still
+    // delivering, keep everything: if it dies now, our own view of that change (its time
+    // may differ by a few ms on time-based rules) is what the next leader delivers.
     const list = this.waiting.get(k)
-    if (!list) return
-    for (let i = list.length - 1; i >= 0; i--) {
-      const at = list[i]!.transition.at
-      if (at < entry.at || (at === entry.at && entry.done)) list.splice(i, 1)
-    }
+    if (!list || !entry.done) return
+    for (let i = list.length - 1; i >= 0; i--)
+      if (list[i]!.transition.at <= entry.at) list.splice(i, 1)
     if (list.length === 0) this.waiting.delete(k)
   }
 
