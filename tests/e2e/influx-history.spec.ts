@@ -85,6 +85,8 @@ test('the history store is chosen in Settings, and the card says a restart appli
   const sqlite = card.getByRole('radio', { name: /this computer/ })
   const influx = card.getByRole('radio', { name: 'InfluxDB' })
   await expect(sqlite).toBeChecked()
+  // This server runs with --history influx: the card says so rather than pretend otherwise.
+  await expect(card.getByRole('status')).toHaveText(/This run keeps history in InfluxDB/)
   await expect(card).toContainText('InfluxDB 1.x at http://127.0.0.1:8086, database “iot”')
   await influx.focus()
   await page.keyboard.press('Space')

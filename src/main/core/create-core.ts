@@ -263,6 +263,7 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
       dataDir: options.dataDir,
       startedAt,
       warnings: warnings(),
+      historyStore: history.kind,
     })),
     ...settingsHandlers(settings),
     ...devicesHandlers(devices, history),

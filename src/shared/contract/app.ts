@@ -12,6 +12,8 @@ export const AppInfo = z.object({
   startedAt: z.number().describe('epoch ms'),
   /** Problems found at start-up that the person should know about (e.g. a corrupt settings file that was set aside). */
   warnings: z.array(z.string()),
+  /** Where readings history lives in this run (settings.history at start, or serve --history). */
+  historyStore: z.enum(['sqlite', 'influx']).optional(),
 })
 export type AppInfo = z.infer<typeof AppInfo>
 

@@ -74,6 +74,7 @@ export function SettingsScreen() {
       {settings && (
         <HistoryStoreCard
           history={settings.history}
+          running={info?.historyStore}
           influx={integrations.view?.influx}
           update={update}
         />

@@ -20,10 +20,13 @@ function describeInflux(influx: InfluxConfigView): string {
  */
 export function HistoryStoreCard({
   history,
+  running,
   influx,
   update,
 }: {
   history: Settings['history']
+  /** The store this run actually uses (app.info): differs after a change, or with serve flags. */
+  running: Store | undefined
   influx: InfluxConfigView | undefined
   update: (patch: SettingsPatch) => Promise<Settings>
 }) {
@@ -87,6 +90,13 @@ export function HistoryStoreCard({
       {changed && (
         <p className="note-ok form-grid__full" role="status">
           Saved: restart the app to move to the new store (existing history is not copied).
+        </p>
+      )}
+      {!changed && running !== undefined && running !== history.store && (
+        <p className="muted form-grid__full" role="status">
+          This run keeps history in {running === 'influx' ? 'InfluxDB' : 'the SQLite file'} (set at
+          start, e.g. by <code>serve --history</code>); the choice above applies at the next start
+          without that flag.
         </p>
       )}
     </section>
