@@ -73,7 +73,7 @@ export interface FirmwareOptions {
   /** secrets.py text, or null for "no file". Default SECRETS. */
   secrets?: string | null
   /** More files for the board's root (e.g. ca.pem, spool.jsonl). */
-  files?: Record<string, string>
+  files?: Record<string, string | Uint8Array>
   /** Start value of ticks_ms (e.g. just before the 2**30 wrap). */
   ticksStart?: number
   /** JS modules to register before anything is imported (e.g. mqttbridge). */

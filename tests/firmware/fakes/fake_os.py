@@ -10,6 +10,7 @@ import os as _os
 BLOCK = 4096
 free = None  # bytes statvfs reports free; None = what the host says
 cut = {"at": None, "ops": 0, "log": []}  # operations since armed; where the cut happened
+dirty = set()  # paths written, created or removed since the board simulator last synced
 _open = builtins.open
 
 
@@ -40,6 +41,7 @@ class _Writer:
 
     def write(self, data):
         _op("write " + self.path)
+        dirty.add(self.path)
         return self.f.write(data)
 
     def __enter__(self):
@@ -55,6 +57,7 @@ class _Writer:
 def _fake_open(path, mode="r", *a, **kw):
     if "w" in mode or "a" in mode or "+" in mode or "x" in mode:
         _op("open %s %s" % (path, mode))
+        dirty.add(path)
         return _Writer(_open(path, mode, *a, **kw), path)
     return _open(path, mode, *a, **kw)
 
@@ -74,10 +77,13 @@ class _Os:
     def rename(self, a, b):
         _op("rename %s %s" % (a, b))
         _os.rename(a, b)
+        dirty.add(a)
+        dirty.add(b)
 
     def remove(self, p):
         _op("remove " + p)
         _os.remove(p)
+        dirty.add(p)
 
     def mkdir(self, p):
         _op("mkdir " + p)

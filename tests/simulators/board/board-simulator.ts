@@ -224,6 +224,8 @@ export class BoardSimulator {
       if (message.type === 'out') {
         this.firmwareOutput.push(message.text.trimEnd())
         print(message.text)
+      } else if (message.type === 'fs') {
+        if (this.firmware === child) this.applyWrites(message.files)
       } else if (message.type === 'reset') {
         this.log(`firmware reset: ${message.reason}`)
         void this.repl?.hardReset()
@@ -233,6 +235,16 @@ export class BoardSimulator {
     return () => {
       child.kill('SIGKILL')
       if (this.firmware === child) this.firmware = null
+    }
+  }
+
+  /** What the firmware wrote reaches the flash (base64 content, or null: removed). */
+  private applyWrites(files: Record<string, string | null>): void {
+    const repl = this.repl
+    if (!repl) return
+    for (const [path, data] of Object.entries(files)) {
+      if (data !== null) repl.writeFile(path, Buffer.from(data, 'base64'))
+      else repl.removeFile(path)
     }
   }
 

@@ -10,8 +10,12 @@
  * then the app loop in slices of fake time paced against the wall clock (`speed` × real
  * time). Crashes go through startup.crash(); machine.reset() asks the parent to reset.
  *
+ * The board's flash lives in the parent: after every slice the files the firmware wrote,
+ * renamed or removed (tests/firmware/fakes/fake_os.py tracks them) go to the parent, so a
+ * reset or a power cut (the parent kills this process) keeps what had reached the flash.
+ *
  * Messages: parent → { type: 'start', ...StartJob }; child → { type: 'out', text } |
- * { type: 'reset', reason }.
+ * { type: 'fs', files: path → base64 or null (removed) } | { type: 'reset', reason }.
  */
 import { FirmwareSim } from '../../firmware/harness'
 import { MqttBridge } from '../../firmware/mqtt-bridge'
@@ -27,7 +31,10 @@ export interface StartJob {
   speed: number
 }
 
-export type ChildMessage = { type: 'out'; text: string } | { type: 'reset'; reason: string }
+export type ChildMessage =
+  | { type: 'out'; text: string }
+  | { type: 'fs'; files: Record<string, string | null> }
+  | { type: 'reset'; reason: string }
 
 const SLICE_REAL_MS = 25
 const RETRY_CONFIG_MS = 10_000
@@ -41,39 +48,40 @@ function py(value: unknown): string {
 }
 
 async function run(job: StartJob): Promise<void> {
-  const text = (path: string): string | null => {
-    const data = job.files[path]
-    return data === undefined ? null : Buffer.from(data, 'base64').toString('utf8')
-  }
-  const others: Record<string, string> = {}
-  for (const [path, data] of Object.entries(job.files)) {
-    if (path === '/config.json' || path === '/secrets.py' || !/\.(py|json|pem|txt)$/.test(path))
-      continue
-    others[path.slice(1)] = Buffer.from(data, 'base64').toString('utf8')
-  }
+  // The board's whole filesystem, exactly: the installer's upload, or an update's result.
+  const image = new Map<string, Uint8Array>()
+  for (const [path, data] of Object.entries(job.files)) image.set(path, Buffer.from(data, 'base64'))
   const bridge = new MqttBridge()
-  const fw = await FirmwareSim.start({
-    config: text('/config.json'),
-    secrets: text('/secrets.py'),
-    files: others,
-    modules: { mqttbridge: bridge.module },
-  })
+  const fw = await FirmwareSim.start({ image, modules: { mqttbridge: bridge.module } })
   let sent = 0
   const flush = (): void => {
     for (; sent < fw.output.length; sent++) send({ type: 'out', text: `${fw.output[sent]}\r\n` })
+    const dirty = fw.eval<string[]>('sorted(fake_os.dirty)')
+    if (dirty.length === 0) return
+    fw.exec('fake_os.dirty.clear()')
+    const files: Record<string, string | null> = {}
+    for (const p of dirty) {
+      const path = p.startsWith('/') ? p : `/${p}`
+      const exists = fw.fs.analyzePath(path).exists && !fw.fs.isDir(fw.fs.stat(path).mode)
+      files[path] = exists ? Buffer.from(fw.fs.readFile(path)).toString('base64') : null
+    }
+    send({ type: 'fs', files })
   }
   fw.exec(
     [
       `network.ap.update({"ssid": ${py(job.ap.ssid)}, "password": ${py(job.ap.password)}, "up": True})`,
       `network.MAC = bytes.fromhex(${py(job.mac)})`,
       `machine.unique_id = lambda: bytes.fromhex(${py(job.mac)})`,
-      'from iotfw import startup, log',
+      'import fake_os',
     ].join('\n'),
   )
   const pace = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, SLICE_REAL_MS))
   try {
-    if (fw.readFile('/boot.py') !== null) fw.runFile('/boot.py', 5_000)
+    const booted = fw.readFile('/boot.py') === null ? 'returned' : fw.runFile('/boot.py', 5_000)
     flush()
+    // The update guard resets after a rollback: boot again on what it left on the flash.
+    if (booted.startsWith('reset')) return send({ type: 'reset', reason: booted })
+    fw.exec('from iotfw import startup, log')
     if (fw.readFile('/main.py') === null) return
     // startup.main(): safe mode, then wait for a usable config, printing why not.
     if (fw.eval<boolean>('startup.safe_mode.active()')) return flush()

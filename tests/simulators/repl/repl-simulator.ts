@@ -94,6 +94,15 @@ export class ReplSimulator {
     fs.writeFile(path, typeof data === 'string' ? Buffer.from(data) : data)
   }
 
+  /** Deletes a file from the simulated flash (nothing when it does not exist). */
+  removeFile(path: string): void {
+    try {
+      this.device.machine.fs.unlink(path)
+    } catch {
+      // already gone
+    }
+  }
+
   /** Every file on the flash: path → content. */
   files(): Map<string, Buffer> {
     const snapshot = this.device.machine.snapshot()

@@ -1,0 +1,70 @@
+import { fork, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { SIM_WIFI } from './board-simulator'
+import type { ChildMessage, StartJob } from './firmware-process'
+
+const RUNNER = fileURLToPath(new URL('./firmware-process.ts', import.meta.url))
+const TS_REGISTER = fileURLToPath(new URL('../ts-register.mjs', import.meta.url))
+
+/**
+ * A board already set up (MicroPython flashed, firmware installed) without its serial side:
+ * the same firmware process as BoardSimulator runs on a flash kept here, which survives
+ * resets and power cuts. BoardSimulator's REPL allows one MicroPython per process; this one
+ * is a child process per board, so a test can run a fleet (e.g. ten boards updated at once).
+ */
+export class FirmwareBoard {
+  private child: ChildProcess | null = null
+  private closed = false
+  readonly output: string[] = []
+  resets = 0
+
+  constructor(
+    readonly flash: Map<string, Buffer>,
+    private readonly opts: { mac: string; speed: number },
+  ) {}
+
+  start(): void {
+    const job: StartJob = {
+      files: Object.fromEntries([...this.flash].map(([p, d]) => [p, d.toString('base64')])),
+      ap: { ...SIM_WIFI },
+      mac: this.opts.mac.replace(/:/g, ''),
+      speed: this.opts.speed,
+    }
+    const child = fork(RUNNER, [], {
+      execArgv: [
+        '--disable-warning=ExperimentalWarning',
+        '--experimental-transform-types',
+        '--import',
+        TS_REGISTER,
+      ],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    })
+    this.child = child
+    child.stderr?.on('data', (d: Buffer) => this.output.push(`stderr: ${d.toString().trim()}`))
+    child.on('message', (m: ChildMessage) => {
+      if (this.child !== child) return // a process already cut off: its writes never landed
+      if (m.type === 'out') this.output.push(m.text.trimEnd())
+      else if (m.type === 'fs') {
+        for (const [path, data] of Object.entries(m.files)) {
+          if (data === null) this.flash.delete(path)
+          else this.flash.set(path, Buffer.from(data, 'base64'))
+        }
+      } else if (m.type === 'reset') this.powerCycle()
+    })
+    child.send({ type: 'start', ...job })
+  }
+
+  /** Power off and on again: the firmware process dies wherever it is; the flash stays. */
+  powerCycle(): void {
+    this.child?.kill('SIGKILL')
+    this.child = null
+    this.resets++
+    if (!this.closed) this.start()
+  }
+
+  close(): void {
+    this.closed = true
+    this.child?.kill('SIGKILL')
+    this.child = null
+  }
+}
