@@ -47,6 +47,9 @@ describe('Flux queries for InfluxDB 2.x history', () => {
   it('escapes strings so a device id cannot end the literal or interpolate', () => {
     expect(fluxString('a"b\\c${x}')).toBe('"a\\"b\\\\c\\${x}"')
     expect(latestQuery(SOURCE, 'x"y')).toContain('r.device == "x\\"y"')
+    expect(latestQuery(SOURCE)).toContain(
+      'range(start: 1970-01-01T00:00:00Z, stop: 2262-01-01T00:00:00Z)',
+    )
     expect(rawPageQuery(SOURCE, { from: T0, to: T0 + 1 }, undefined, 10, 20)).toContain(
       '|> limit(n: 10, offset: 20)',
     )
