@@ -71,6 +71,7 @@ describe('power cuts during an update', () => {
     const rnd = (lo: number, hi: number, k: number): number =>
       lo + ((seed * 7919 + k * 104_729) % (hi - lo))
     const cuts = [rnd(1, swapStart, 1), rnd(swapStart, total, 2), total - 2]
+    console.log(`power cuts at flash operations ${cuts.join(', ')} of ${total} (OTA_SEED=${seed})`)
     for (const cut of cuts) {
       const after = await updateWithPowerCut(u, cut)
       after.runFor(40_000)
