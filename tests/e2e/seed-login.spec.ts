@@ -77,6 +77,7 @@ test('a hand-made login: the seed board is refused visibly, one click allows it,
   await expect(issued).toContainText(`May use only iot/${SEED_CLIENT_ID}/…`)
 
   expect(await seedPublish({ clientId: SEED_CLIENT_ID, ...login })).toBe(false)
+  await expect(refusals).toContainText('(1 publish, which closed that client’s connection)')
   const row = refusals.getByRole('row', { name: new RegExp(SEED_TOPIC) })
   await expect(row).toContainText(SEED_CLIENT_ID)
   await expect(row).toContainText('publish')
@@ -89,6 +90,12 @@ test('a hand-made login: the seed board is refused visibly, one click allows it,
     /2 messages refused by the broker/,
   )
   await page.getByRole('link', { name: 'Broker → Refused topics' }).click()
+  // It lands on the Refused topics card itself (scrolled to and focused), not the page top.
+  await expect(refusals).toBeInViewport()
+  await expect(refusals).toBeFocused()
+  // Only the screen scrolled: the page itself (sidebar included) stays where it was.
+  await expect(page.getByRole('link', { name: 'Devices', exact: true })).toBeInViewport()
+  expect(await page.evaluate(() => document.scrollingElement?.scrollTop)).toBe(0)
 
   await refusals.getByRole('button', { name: `Allow ${SEED_TOPIC} for ${SEED_CLIENT_ID}` }).click()
   const loginRow = page

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useState, type Ref } from 'react'
 import type { DeviceCredential, Refusal } from '@shared/contract/broker'
 import { useApi } from '../api/api-context'
 import { ErrorBanner } from '../components/ErrorBanner'
@@ -14,9 +14,12 @@ const count = new Intl.NumberFormat()
 export function RefusalsCard({
   credentials,
   onAllowed,
+  sectionRef,
 }: {
   credentials: DeviceCredential[] | undefined
   onAllowed: () => void
+  /** The card itself, so that a link to `#/broker/refused` can scroll to it and focus it. */
+  sectionRef?: Ref<HTMLElement>
 }) {
   const api = useApi()
   const { summary, error: loadError } = useRefusals()
@@ -41,12 +44,12 @@ export function RefusalsCard({
 
   const entries = summary?.entries ?? []
   return (
-    <section className="card" aria-labelledby="refusals-title">
+    <section className="card" aria-labelledby="refusals-title" ref={sectionRef} tabIndex={-1}>
       <h2 id="refusals-title">Refused topics</h2>
       <p className="hint">
         Publishes and subscriptions the broker refused, per login.{' '}
         {summary && summary.total > 0
-          ? `${count.format(summary.total)} in all since the app started (${count.format(summary.publishes)} publishes; each closed that client's connection).`
+          ? `${count.format(summary.total)} in all since the app started (${count.format(summary.publishes)} ${summary.publishes === 1 ? 'publish, which' : 'publishes; each'} closed that client’s connection).`
           : ''}
       </p>
       <ErrorBanner error={error ?? loadError} />

@@ -1,3 +1,5 @@
+import { useEffect, useRef } from 'react'
+import { useRoute } from '../app/routes'
 import { EmbeddedBrokerCard } from '../broker/EmbeddedBrokerCard'
 import { ConnectionsCard } from '../broker/ConnectionsCard'
 import { CredentialsCard } from '../broker/CredentialsCard'
@@ -5,6 +7,7 @@ import { DataPathCard } from '../broker/DataPathCard'
 import { RefusalsCard } from '../broker/RefusalsCard'
 import { TlsCard } from '../broker/TlsCard'
 import { useBrokerStatus } from '../broker/use-broker-status'
+import { REFUSED } from '../broker/use-refusals'
 import { useCredentials } from '../broker/use-credentials'
 import { ErrorBanner } from '../components/ErrorBanner'
 import { ScreenHeader } from '../components/ScreenHeader'
@@ -12,6 +15,19 @@ import { ScreenHeader } from '../components/ScreenHeader'
 export function BrokerScreen() {
   const { status, error, reload } = useBrokerStatus()
   const credentials = useCredentials()
+  const route = useRoute()
+  const refusalsRef = useRef<HTMLElement>(null)
+  // `#/broker/refused` (the Topics screen's link) lands on the Refused topics card. Only once
+  // the cards above it have loaded: their height would move it out of view again.
+  const laidOut =
+    (status !== undefined || error !== undefined) &&
+    (credentials.list !== undefined || credentials.error !== undefined)
+  const target = route.rest[0]
+  useEffect(() => {
+    if (target !== REFUSED || !laidOut) return
+    refusalsRef.current?.scrollIntoView({ block: 'start' })
+    refusalsRef.current?.focus({ preventScroll: true })
+  }, [target, laidOut])
   return (
     <>
       <ScreenHeader title="Broker" subtitle="Where your devices send their readings." />
@@ -22,7 +38,11 @@ export function BrokerScreen() {
         <CredentialsCard {...credentials} />
         <TlsCard />
       </div>
-      <RefusalsCard credentials={credentials.list} onAllowed={credentials.reload} />
+      <RefusalsCard
+        credentials={credentials.list}
+        onAllowed={credentials.reload}
+        sectionRef={refusalsRef}
+      />
       <ConnectionsCard />
     </>
   )

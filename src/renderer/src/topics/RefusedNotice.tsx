@@ -1,5 +1,5 @@
 import { hrefFor } from '../app/routes'
-import { useRefusals } from '../broker/use-refusals'
+import { REFUSED, useRefusals } from '../broker/use-refusals'
 
 const count = new Intl.NumberFormat()
 
@@ -18,8 +18,8 @@ export function RefusedNotice() {
   return (
     <p className="banner banner--warn" role="status" aria-live="polite">
       <span>
-        {`${parts.join(' and ')} refused by the broker: they are not in this tree. See who sent them under `}
-        <a href={hrefFor('broker')}>Broker → Refused topics</a>.
+        {`${parts.join(' and ')} refused by the broker: ${summary.total === 1 ? 'it is' : 'they are'} not in this tree. See who sent ${summary.total === 1 ? 'it' : 'them'} under `}
+        <a href={hrefFor('broker', REFUSED)}>Broker → Refused topics</a>.
       </span>
     </p>
   )
