@@ -229,7 +229,7 @@ export class AlertService {
     reason?: string,
   ): void {
     const gate = this.options.gate
-    if (!gate) return this.deliver(state, incident, rule, reason)
+    if (!gate) return void this.deliver(state, incident, rule, reason)
     gate.submit(
       {
         ruleId: incident.ruleId,
@@ -237,11 +237,8 @@ export class AlertService {
         phase: state === 'fired' ? 'firing' : 'ok',
         at,
       },
-      async () => {
-        this.deliver(state, incident, rule, reason)
-        // Out of this process before the hand-over ledger says "delivered".
-        await this.webhooks.idle()
-      },
+      // Resolves once the webhook had its answer: the hand-over ledger says "delivered" then.
+      async () => this.deliver(state, incident, rule, reason, true),
     )
   }
 
@@ -250,7 +247,9 @@ export class AlertService {
     incident: AlertIncident,
     rule: StoredRule | null,
     reason?: string,
-  ): void {
+    /** Post the webhook now and resolve with its answer (a failure goes to the queue). */
+    direct = false,
+  ): Promise<void> | undefined {
     const now = this.options.clock.now()
     const quiet =
       incident.quiet || (rule !== null && inQuietHours(rule.quietHours, this.minuteOfDay(now)))
@@ -263,7 +262,7 @@ export class AlertService {
       body,
     })
     this.options.onIncident?.(incident, reason)
-    if (!rule) return
+    if (!rule) return undefined
     if (rule.actions.mqtt) {
       const active = this.log.active().filter((i) => i.ruleId === rule.id)
       const payload = alertStatePayload(rule, active, { event: state, incident, reason }, now)
@@ -279,8 +278,11 @@ export class AlertService {
         text: `${title}: ${body}`,
         sentAt: new Date(now).toISOString(),
       }
+      // The alert leader: the hand-over ledger is written once the receiver answered.
+      if (direct) return this.webhooks.sendNow(webhook, payload)
       this.webhooks.enqueue(webhook, payload)
     }
+    return undefined
   }
 
   private publish(topic: string, payload: string, retain: boolean): void {

@@ -76,6 +76,21 @@ export class WebhookQueue {
     while (this.pumping) await this.pumping
   }
 
+  /**
+   * One attempt right away, resolving with its answer; a failure is queued on disk and retried
+   * like any other. For the alert leader, whose hand-over ledger says "delivered" as soon as
+   * the receiver answered: the smallest window for a repeat if the process dies right then.
+   */
+  async sendNow(target: WebhookTarget, payload: unknown): Promise<void> {
+    const result = await postWebhook(target, payload, {
+      logger: this.options.logger,
+      fetch: this.options.fetch,
+      timeoutMs: this.options.timeoutMs,
+    })
+    if (result.ok) this.counters.delivered++
+    else this.enqueue(target, payload)
+  }
+
   /** Stops sending; what is queued stays on disk for the next start. */
   async close(): Promise<void> {
     this.closed = true
