@@ -171,6 +171,32 @@ describe('leader election through the broker', () => {
     expect(await retainedLeader()).toBe(leader.runId)
   })
 
+  it('a claim nobody renews (its holder died while the broker was down) is emptied, and a new leader chosen', async () => {
+    prefix = `t${prefixN}`
+    // What a restarted broker may keep: the retained claim of a leader that is gone for good.
+    const ghost = connect(broker.url)
+    await new Promise((r) => ghost.once('connect', r))
+    await ghost.publishAsync(leaderTopic(prefix), JSON.stringify({ leader: 'ghost', since: '' }), {
+      qos: 1,
+      retain: true,
+    })
+    await ghost.endAsync()
+    const keepalive = 1
+    const a = election('a', keepalive)
+    const b = election('b', keepalive)
+    await until(() => a.leader === 'ghost' && b.leader === 'ghost', 3000, 'both to see the ghost')
+    const took = await until(() => leaders().length === 1, 10_000, 'a real leader')
+    // 3 × keepalive without renewal, then the usual claim.
+    expect(took).toBeGreaterThan(2 * keepalive * 1000)
+    expect(took).toBeLessThan(3 * keepalive * 1000 + 2000)
+    await until(() => a.leader === b.leader && a.leader === leaders()[0]!.runId, 2000, 'agreement')
+    // The leader's claim is renewed, so it is never taken for stale.
+    const leader = leaders()[0]!
+    await new Promise((r) => setTimeout(r, 4 * keepalive * 1000))
+    expect(leaders()).toEqual([leader])
+    expect(await retainedLeader()).toBe(leader.runId)
+  })
+
   it('a hung leader (process frozen, socket open) is cut off by the broker and replaced as soon as its Will arrives', async () => {
     const keepalive = 2
     const c = child('frozen', keepalive)

@@ -41,6 +41,9 @@ interface Claim {
  *   A loser disconnects cleanly (no Will). The winner republishes its claim when a later
  *   claim overwrote the retained one, and when a stray Will emptied the seat under it.
  * - Instances that never claimed have no Will: their deaths never touch the seat.
+ * - The leader renews its claim every keepalive; a claim not renewed for 3 × keepalive (its
+ *   holder died while the broker was down, so no Will was sent, and the broker kept the
+ *   retained claim) is emptied by whoever notices, and the instances claim again.
  */
 export class LeaderElection {
   private watch?: MqttClient
@@ -48,6 +51,9 @@ export class LeaderElection {
   private current: string | null = null
   private claimTimer: Timer | null = null
   private settleTimer: Timer | null = null
+  /** Leader: republishes its claim every keepalive. Others: declare a silent claim stale. */
+  private beatTimer: Timer | null = null
+  private staleTimer: Timer | null = null
   private leading = false
   private closed = false
   private readonly listeners = new Set<(leading: boolean) => void>()
@@ -112,11 +118,14 @@ export class LeaderElection {
     this.closed = true
     this.clearTimer('claim')
     this.clearTimer('settle')
+    this.clearTimer('beat')
+    this.clearTimer('stale')
+    const wasLeading = this.leading
     this.setLeading(false)
     // A clean DISCONNECT discards the Will (§3.14.4): empty the seat ourselves, once.
     const seat = this.seat
     this.seat = undefined
-    if (seat?.connected) {
+    if (wasLeading && seat?.connected) {
       await seat
         .publishAsync(leaderTopic(this.options.prefix), '', { qos: 1, retain: true })
         .catch(() => undefined)
@@ -131,22 +140,45 @@ export class LeaderElection {
       // Seat empty: our own Will cannot be it while our seat connection lives, so a stray Will
       // (a loser killed before it disconnected) emptied it under us: take it back at once.
       this.current = null
+      this.clearTimer('stale')
       if (this.leading) void this.publishClaim()
       else this.scheduleClaim()
       return
     }
-    if (this.current === null) {
+    this.watchStaleness()
+    if (this.current === null || claim.leader === this.current) {
+      // The first claim after the seat emptied, or the leader's heartbeat.
       this.current = claim.leader
       this.clearTimer('claim')
-      // Ours only while our seat connection lives (a claim of a previous seat is its Will's).
-      if (claim.leader === me && this.seat) this.setLeading(true)
-      else this.dropSeat()
+      if (claim.leader !== me) this.dropSeat()
+      // Ours only while our seat connection lives; a claim of ours without it (the broker
+      // restarted and kept it) is renewed on a new seat connection, with a new Will.
+      else if (this.seat) this.setLeading(true)
+      else this.claim()
       return
     }
-    if (claim.leader === this.current) return
     // A later claim overwrote the retained winner: the first one stands.
     if (this.current === me) void this.publishClaim()
     else if (claim.leader === me) this.dropSeat()
+  }
+
+  /**
+   * A claim nobody renews is stale: its holder died while no Will could be sent (the broker
+   * restarted and kept the retained claim). Empty the seat so the instances claim again.
+   */
+  private watchStaleness(): void {
+    this.clearTimer('stale')
+    const ms = this.options.keepaliveS * 3000
+    this.staleTimer = this.options.clock.setTimeout(() => {
+      this.staleTimer = null
+      if (this.closed || this.current === null || this.current === this.options.runId) return
+      this.options.logger.warn('leader claim not renewed: emptying the seat', {
+        leader: this.current,
+      })
+      void this.watch
+        ?.publishAsync(leaderTopic(this.options.prefix), '', { qos: 1, retain: true })
+        .catch(() => undefined)
+    }, ms)
   }
 
   private scheduleClaim(): void {
@@ -162,6 +194,7 @@ export class LeaderElection {
   }
 
   private claim(): void {
+    if (this.closed || this.seat) return
     const { url, runId, prefix, keepaliveS } = this.options
     const seat = connect(url, {
       clientId: `iotcc-${runId}-leader`,
@@ -208,15 +241,27 @@ export class LeaderElection {
   private setLeading(leading: boolean): void {
     if (leading === this.leading) return
     this.leading = leading
+    this.clearTimer('beat')
+    if (leading) {
+      this.beatTimer = this.options.clock.setInterval(
+        () => void this.publishClaim(),
+        this.options.keepaliveS * 1000,
+      )
+    }
     this.options.logger.info(leading ? 'alert leader now' : 'no longer alert leader')
     for (const listener of this.listeners) listener(leading)
   }
 
-  private clearTimer(which: 'claim' | 'settle'): void {
-    const timer = which === 'claim' ? this.claimTimer : this.settleTimer
-    if (timer !== null) this.options.clock.clearTimeout(timer)
+  private clearTimer(which: 'claim' | 'settle' | 'beat' | 'stale'): void {
+    const { clock } = this.options
+    if (which === 'claim' && this.claimTimer !== null) clock.clearTimeout(this.claimTimer)
+    if (which === 'settle' && this.settleTimer !== null) clock.clearTimeout(this.settleTimer)
+    if (which === 'stale' && this.staleTimer !== null) clock.clearTimeout(this.staleTimer)
+    if (which === 'beat' && this.beatTimer !== null) clock.clearInterval(this.beatTimer)
     if (which === 'claim') this.claimTimer = null
-    else this.settleTimer = null
+    else if (which === 'settle') this.settleTimer = null
+    else if (which === 'stale') this.staleTimer = null
+    else this.beatTimer = null
   }
 }
 
