@@ -159,3 +159,26 @@ test('a format no rule knows lands in the Topics screen and is mapped to a devic
   await expect(card.locator('.badge')).toHaveText('Mapped by hand')
   expect(errors).toEqual([])
 })
+
+test('the table names each row’s readings: a Zigbee plug shows power and energy, not under “Temp.”', async ({
+  page,
+}) => {
+  const errors = watchErrors(page)
+  const login = await issueLogin('zigbee2mqtt-plugs', ['zigbee2mqtt/#'])
+  // Zigbee2MQTT's documented state of a metering plug (e.g. TS011F): power in W, energy in kWh.
+  await publish(login, {
+    topic: 'zigbee2mqtt/kitchen_plug',
+    payload:
+      '{"state":"ON","power":12.3,"energy":1.23,"voltage":230.1,"current":0.05,"linkquality":80}',
+  })
+  await page.goto(app.url)
+  await page.getByRole('link', { name: 'Devices', exact: true }).click()
+  await page.getByRole('radio', { name: /Table/ }).click()
+  await expect(page.getByRole('columnheader', { name: 'Readings' })).toBeVisible()
+  await expect(page.getByRole('columnheader', { name: /Temp/ })).toHaveCount(0)
+  const row = page.locator('tr[data-device-id="zigbee2mqtt.kitchen_plug"]')
+  await expect(row.locator('.cell-reading').nth(0)).toHaveText('12.3 WPower')
+  await expect(row.locator('.cell-reading').nth(1)).toHaveText('1.23 kWhEnergy')
+  await expect(row.getByRole('img', { name: /Temperature, last hour/ })).toHaveCount(0)
+  expect(errors).toEqual([])
+})

@@ -57,11 +57,21 @@ describe('showing any metric', () => {
     const d = device('z2m-plug', {
       latest: { power: at(12.5), energy: at(0.4), linkquality: at(120), voltage: at(230.1) },
     })
-    expect(deviceMetrics(d)).toEqual(['voltage', 'power', 'energy', 'linkquality'])
+    // What a plug measures (power, energy) comes before its supply and radio.
+    expect(deviceMetrics(d)).toEqual(['power', 'energy', 'voltage', 'linkquality'])
     expect(shownValues(d, 'C').map((v) => [v.label, v.text])).toEqual([
-      ['Voltage', '230.1 V'],
       ['Power', '12.5 W'],
+      ['Energy', '0.4 kWh'],
     ])
+  })
+
+  it('shows housekeeping readings only when the device measures nothing else', () => {
+    const button = device('z2m-button', { latest: { linkquality: at(90), battery: at(71) } })
+    expect(shownValues(button, 'C').map((v) => v.metric)).toEqual(['battery', 'linkquality'])
+    const co2 = device('z2m-co2', {
+      latest: { co2: at(612), battery: at(88), illuminance: at(340), temperature: at(22.1) },
+    })
+    expect(deviceMetrics(co2)).toEqual(['temperature', 'humidity', 'co2', 'illuminance', 'battery'])
   })
 
   it('keeps temperature and humidity first for climate sensors, even before they report', () => {

@@ -9,7 +9,7 @@ import { StatusDot } from '../components/StatusDot'
 import { UpdateBadge } from '../ota/UpdateBadge'
 import { useDeviceEntry } from '../store/use-device-entry'
 import { SPARK_WINDOW_MS } from '../store/spark-buffer'
-import { lastUpdate, shownValues } from './latest-values'
+import { hasClimate, lastUpdate, shownValues, type ShownValue } from './latest-values'
 
 /** One device in the table view; like DeviceCard it re-renders only for its own device. */
 export const DeviceRow = memo(function DeviceRow({ id }: { id: string }) {
@@ -32,20 +32,22 @@ export const DeviceRow = memo(function DeviceRow({ id }: { id: string }) {
         </span>
       </td>
       <td className="truncate">{device.location || <span className="muted-inline">–</span>}</td>
-      <td className="num" data-metric={first?.metric}>
-        {first?.text}
-      </td>
-      <td className="num" data-metric={second?.metric}>
-        {second?.text}
-      </td>
+      <ReadingCell value={first} />
+      <ReadingCell value={second} />
       <td>
-        <Sparkline
-          points={spark.temperature}
-          from={now - SPARK_WINDOW_MS}
-          to={now}
-          color="temp"
-          label="Temperature, last hour"
-        />
+        {hasClimate(device) ? (
+          <Sparkline
+            points={spark.temperature}
+            from={now - SPARK_WINDOW_MS}
+            to={now}
+            color="temp"
+            label="Temperature, last hour"
+          />
+        ) : (
+          <span className="muted-inline" title="Kept for temperature only; see the device’s charts">
+            –
+          </span>
+        )}
       </td>
       <td>
         <DataAge ts={lastUpdate(device)} />
@@ -64,3 +66,14 @@ export const DeviceRow = memo(function DeviceRow({ id }: { id: string }) {
     </tr>
   )
 })
+
+/** One reading with the name of its metric under it (rows of different devices mix metrics). */
+function ReadingCell({ value }: { value: ShownValue | undefined }) {
+  if (!value) return <td className="num" />
+  return (
+    <td className="num cell-reading">
+      <span data-metric={value.metric}>{value.text}</span>
+      <span className="cell-sub">{value.label}</span>
+    </td>
+  )
+}

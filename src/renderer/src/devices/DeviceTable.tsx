@@ -48,11 +48,10 @@ export function DeviceTable({ groups }: { groups: DeviceGroup[] }) {
             </th>
             <th scope="col">Name</th>
             <th scope="col">Location</th>
-            <th scope="col" className="num" title="Temperature">
-              Temp.
-            </th>
-            <th scope="col" className="num">
-              Humidity
+            {/* Not "Temp." and "Humidity": a plug or a CO₂ sensor shows its own two readings
+                here, each cell naming its metric. */}
+            <th scope="colgroup" colSpan={2} className="num">
+              Readings
             </th>
             <th scope="col">Last hour</th>
             <th scope="col">Updated</th>

@@ -10,8 +10,9 @@ export interface ShownValue {
 }
 
 /**
- * The two values a card shows: temperature and humidity for sensors that have them (both
- * slots always present so cards line up), otherwise the first two metrics the device sends.
+ * The two values a card or table row shows: temperature and humidity for sensors that have
+ * them (both slots always present so cards line up), otherwise the first two metrics the
+ * device measures (housekeeping such as battery or link quality only when nothing else).
  */
 export function shownValues(device: Device, unit: TempUnit): ShownValue[] {
   const { latest } = device
@@ -31,7 +32,7 @@ export function shownValues(device: Device, unit: TempUnit): ShownValue[] {
       },
     ]
   }
-  return sortMetrics(Object.keys(latest))
+  return byHeadline(Object.keys(latest))
     .slice(0, 2)
     .map((metric) => ({
       metric,
@@ -41,8 +42,29 @@ export function shownValues(device: Device, unit: TempUnit): ShownValue[] {
     }))
 }
 
+/**
+ * Readings about the device itself (its battery, supply, radio) rather than what it measures:
+ * a plug is read by its power and energy, not its mains voltage or link quality.
+ */
+const HOUSEKEEPING: ReadonlySet<string> = new Set([
+  'battery',
+  'voltage',
+  'current',
+  'linkquality',
+  'rssi',
+])
+
+/** sortMetrics, with housekeeping readings after what the device measures. */
+function byHeadline(metrics: Iterable<string>): string[] {
+  const sorted = sortMetrics(metrics)
+  return [
+    ...sorted.filter((m) => !HOUSEKEEPING.has(m)),
+    ...sorted.filter((m) => HOUSEKEEPING.has(m)),
+  ]
+}
+
 /** A climate sensor, or one that has sent nothing yet (most boards here are DHT sensors). */
-function hasClimate(device: Device): boolean {
+export function hasClimate(device: Device): boolean {
   const { latest } = device
   return 'temperature' in latest || 'humidity' in latest || Object.keys(latest).length === 0
 }
@@ -54,7 +76,7 @@ function hasClimate(device: Device): boolean {
  */
 export function deviceMetrics(device: Device): string[] {
   const sent = Object.keys(device.latest)
-  return sortMetrics(hasClimate(device) ? ['temperature', 'humidity', ...sent] : sent)
+  return byHeadline(hasClimate(device) ? ['temperature', 'humidity', ...sent] : sent)
 }
 
 /** When the device last sent a value (or anything at all). */
