@@ -8,6 +8,13 @@ try:
 except Exception as e:
     print("boot.py: otaguard:", e)
 try:
+    import sys
+
+    del otaguard
+    sys.modules.pop("otaguard", None)  # its work is done until the next reset: free its RAM
+except Exception:
+    pass
+try:
     from iotfw import safe_mode
 
     safe_mode.check()

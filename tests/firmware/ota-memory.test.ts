@@ -30,10 +30,13 @@ describe('memory while receiving an update', () => {
       fw.exec('gc.collect()')
       return fw.eval<number>('gc.mem_alloc()')
     }
-    const before = live()
+    const idle = live()
     fw.inject(OTA.manifest, JSON.stringify(signManifest(manifest, OTA_KEY)))
     fw.runFor(300)
     expect(fw.eval<number>('sim.app.ota.next')).toBe(0)
+    // The update code is loaded only while there is an update: its bytecode is a fixed cost.
+    const before = live()
+    console.log(`update modules loaded: +${before - idle} B of live heap`)
     const samples: number[] = []
     // Every chunk but the last: the last one would verify, swap and reset the board.
     for (let n = 0; n < manifest.total - 1; n++) {
@@ -56,5 +59,29 @@ describe('memory while receiving an update', () => {
     expect(growth).toBeLessThan(4096)
     // Flat, not proportional to what was received so far.
     expect(Math.abs(samples.at(-1)! - samples[0]!)).toBeLessThan(1024)
+  })
+})
+
+describe('memory when no update is running', () => {
+  it('the update code is loaded for a message and unloaded once idle again', async () => {
+    const fw = await FirmwareSim.start({ secrets: SECRETS_WITH_KEY })
+    fw.startApp()
+    fw.runUntil('sim.app.link.connected', 30_000)
+    fw.runFor(5_000)
+    const live = (): number => {
+      fw.exec(CLEAR_FAKE_LOGS)
+      fw.exec('gc.collect()')
+      return fw.eval<number>('gc.mem_alloc()')
+    }
+    const idle = live()
+    expect(fw.eval<boolean>('sim.app.ota is None')).toBe(true)
+    fw.inject(OTA.manifest, JSON.stringify({ update: null })) // a status query
+    fw.runFor(1_000)
+    expect(fw.publishes(OTA.status).map((p) => p.msg)).toEqual([
+      '{"update": null, "state": "idle"}',
+    ])
+    expect(fw.eval<boolean>('sim.app.ota is None')).toBe(true)
+    // What stays: the names MicroPython interned (its qstr pool is never freed), ~1 KB.
+    expect(live() - idle).toBeLessThan(2048)
   })
 })

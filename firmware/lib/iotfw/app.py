@@ -3,7 +3,7 @@
 # with loop_once() under a fake clock; main.py runs it forever.
 import gc
 import machine
-import otaguard
+import os
 import random
 import time
 from iotfw import VERSION, config, ha, log, payloads
@@ -12,8 +12,6 @@ from iotfw.health import Health
 from iotfw.led import Led
 from iotfw.mqtt_link import MqttLink
 from iotfw.ntp import ClockSync
-from iotfw.ota import Ota
-from iotfw.ota_trial import Trial
 from iotfw.policy import ReportPolicy
 from iotfw.scheduler import Scheduler
 from iotfw.sensor import Sensor
@@ -45,9 +43,13 @@ class App:
         self.led = Led(cfg["led_pin"])
         self.clock = ClockSync(cfg["ntp_host"])
         self.commands = Commands(self)
-        self.ota = Ota(creds.ota_key, VERSION)
-        self.trial = Trial()
-        self.link.ota = self.ota.handle
+        # Updates (docs/ota.md) cost ~15 KB of bytecode: loaded only while there is one.
+        self.ota_key = creds.ota_key
+        self.ota = None
+        self.trial = None
+        if "ota" in os.listdir("/"):
+            self._load_ota()  # something to resume, confirm or report
+        self.link.ota = self._ota_msg
         # Config warnings wait here for the first connection, then go out as events.
         self.notes = [("config_warning", {"message": w}) for w in warnings[:8]]
         for w in warnings:
@@ -107,9 +109,10 @@ class App:
             self.notes.insert(0, ("boot", {"reset_cause": _reset_cause(), "fw": VERSION}))
         while self.notes and self._event(*self.notes[0]):
             self.notes.pop(0)
-        if self.trial.result and self._event("update_failed", self.trial.result):
-            self.trial.result_sent()
-        self.ota.on_connect()
+        if self.ota is not None:
+            if self.trial.result and self._event("update_failed", self.trial.result):
+                self.trial.result_sent()
+            self.ota.on_connect()
 
     def _publish_info(self):
         return self.link.publish(self.topics.info, payloads.info(self.id, self.name, self.sensor.kind, self.wifi), True, 1)
@@ -225,19 +228,38 @@ class App:
             machine.reset()
 
     # --- over-the-air updates (docs/ota.md) ---------------------------------------------------
+    def _load_ota(self):
+        from iotfw.ota import Ota
+        from iotfw.ota_trial import Trial
+
+        self.ota = Ota(self.ota_key, VERSION)
+        self.trial = Trial()
+
+    def _ota_msg(self, kind, msg):
+        if self.ota is None:
+            self._load_ota()
+        self.ota.handle(kind, msg)
+
     def _ota(self, now):
-        self.ota.tick(self.link, self.topics)
-        if self.ota.apply:
-            log.info("ota: version %s in place, resetting" % self.ota.apply)
+        o = self.ota
+        if o is None:
+            return
+        o.tick(self.link, self.topics)
+        if o.apply:
+            log.info("ota: version %s in place, resetting" % o.apply)
             self._restart()
         verdict = self.trial.tick(now, self.link.connected)
-        if verdict is None:
-            return
-        if verdict[0] == "ok":
+        if verdict is not None and verdict[0] == "ok":
             if not self._event("update_ok", verdict[1]):
                 self.notes.append(("update_ok", verdict[1]))
-        elif otaguard.rollback(verdict[1]):
-            self._restart()
+        elif verdict is not None:
+            import otaguard
+
+            if otaguard.rollback(verdict[1]):
+                self._restart()
+        if not (o.busy() or o.out or self.trial.t or self.trial.result):
+            self.ota = self.trial = None
+            o.unload()
 
     def _restart(self):
         self.shutdown()

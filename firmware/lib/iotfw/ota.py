@@ -6,7 +6,7 @@
 import binascii
 import hashlib
 import json
-import os
+import sys
 import otaguard as g
 from iotfw import log
 from iotfw import ota_manifest as om
@@ -68,7 +68,7 @@ class Ota:
         for f in self.m["files"]:
             want = min(f["size"], max(pos, 0))
             pos -= f["size"]
-            if want and _size(g.NEW + "/" + f["path"]) < want:
+            if want and om.file_size(g.NEW + "/" + f["path"]) < want:
                 return False
         return True
 
@@ -84,6 +84,17 @@ class Ota:
 
     def busy(self):
         return self.phase is not None
+
+    def unload(self):
+        # Idle again: forget the update modules so their bytecode (~15 KB) can be collected.
+        # The next update message imports them again.
+        import iotfw
+
+        for name in ("ota", "ota_manifest", "ota_trial"):
+            sys.modules.pop("iotfw." + name, None)
+            if name in iotfw.__dict__:
+                delattr(iotfw, name)
+        sys.modules.pop("otaguard", None)
 
     # --- outgoing --------------------------------------------------------------------------
     def _status(self, state, **kw):
@@ -242,7 +253,7 @@ class Ota:
         self._status("verifying")
         self._flush(link, topics)
         for f in self.m["files"]:
-            if _sha256_hex(g.NEW + "/" + f["path"], f["size"], self._buf) != f["sha256"]:
+            if om.file_sha256(g.NEW + "/" + f["path"], f["size"], self._buf) != f["sha256"]:
                 self._fail("hash_mismatch", {"path": f["path"]})
                 return
         self._status("applying")
@@ -260,32 +271,3 @@ def _json(msg):
         return json.loads(msg)
     except Exception:
         return None
-
-
-def _size(path):
-    try:
-        return os.stat(path)[6]
-    except OSError:
-        return -1
-
-
-def _sha256_hex(path, size, buf):
-    # Read back from flash in small blocks: what is checked is what will run.
-    if size == 0 and _size(path) < 0:
-        g.makedirs(path[: path.rfind("/")])
-        open(path, "wb").close()  # an empty file gets no chunk: create it now
-    if _size(path) != size:
-        return None
-    h = hashlib.sha256()
-    mv = memoryview(buf)
-    with open(path, "rb") as f:
-        while True:
-            n = f.readinto(buf)
-            if not n:
-                break
-            h.update(mv[:n])
-    return _hex(h.digest())
-
-
-def _hex(data):
-    return binascii.hexlify(data).decode()

@@ -2,6 +2,8 @@
 # plain Python over hashlib.sha256, and every check made before a byte is written.
 import hashlib
 import json
+import os
+import otaguard
 
 MAX_BYTES = 8192  # a manifest larger than this is refused unread (the heap is small)
 MIN_CHUNK = 256
@@ -130,8 +132,6 @@ def check(m):
 
 
 def free_bytes():
-    import os
-
     s = os.statvfs("/")
     return s[0] * s[3]
 
@@ -141,3 +141,28 @@ def check_space(m):
     free = free_bytes()
     if free < need:
         raise Refused("no_space", {"need": need, "free": free})
+
+
+def file_size(path):
+    try:
+        return os.stat(path)[6]
+    except OSError:
+        return -1
+
+
+def file_sha256(path, size, buf):
+    # Read back from flash in small blocks: what is checked is what will run.
+    if size == 0 and file_size(path) < 0:
+        otaguard.makedirs(path[: path.rfind("/")])
+        open(path, "wb").close()  # an empty file gets no chunk: create it now
+    if file_size(path) != size:
+        return None
+    h = hashlib.sha256()
+    mv = memoryview(buf)
+    with open(path, "rb") as f:
+        while True:
+            n = f.readinto(buf)
+            if not n:
+                break
+            h.update(mv[:n])
+    return _hex(h.digest())
