@@ -106,6 +106,13 @@ const desktopFields = {
   /** Open the app (to the tray, window hidden) when the person logs in: macOS and Windows. */
   startAtLogin: z.boolean(),
   /**
+   * Closing the window keeps the app running in the tray (the broker serves devices, readings
+   * are stored, alerts notify) until Quit; off: closing the window quits the app. Only where
+   * the tray icon could be made: without one, closing quits (Windows, Linux) or the app stays
+   * in the Dock (macOS).
+   */
+  closeToTray: z.boolean(),
+  /**
    * Look for an update at start and install it on quit. Off until a person turns it on: the
    * app makes no network call of its own without this consent, and sends no telemetry.
    */
@@ -120,6 +127,7 @@ const desktopFields = {
 
 export const DesktopSettings = z.object({
   startAtLogin: desktopFields.startAtLogin.default(false),
+  closeToTray: desktopFields.closeToTray.default(true),
   autoUpdate: desktopFields.autoUpdate.default(false),
   updateUrl: desktopFields.updateUrl.default(null),
 })

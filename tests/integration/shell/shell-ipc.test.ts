@@ -66,6 +66,7 @@ describe('the IPC bridge', () => {
     if (outcome.ok)
       expect(methods['settings.get'].output.parse(outcome.result).desktop).toEqual({
         startAtLogin: false,
+        closeToTray: true,
         autoUpdate: false,
         updateUrl: null,
       })

@@ -59,6 +59,7 @@ describe('auto-update', () => {
   it('is off by default and loads nothing, so no network call is made', async () => {
     expect(Settings.parse({}).desktop).toEqual({
       startAtLogin: false,
+      closeToTray: true,
       autoUpdate: false,
       updateUrl: null,
     })
