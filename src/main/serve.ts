@@ -51,6 +51,8 @@ async function main(): Promise<void> {
   for (const url of lanUrls(address.url, address.host))
     process.stdout.write(`  from the LAN: ${url}\n`)
   if (options.cluster.role !== 'all') process.stdout.write(`Role: ${core.cluster.describe()}\n`)
+  for (const warning of core.cluster.warnings(core.history.kind))
+    process.stdout.write(`Warning: ${warning}\n`)
   for (const line of brokerLines(core)) process.stdout.write(`${line}\n`)
   for (const warning of core.settings.warnings) process.stdout.write(`Warning: ${warning}\n`)
 

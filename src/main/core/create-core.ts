@@ -23,7 +23,7 @@ import { viewGuards } from './cluster/view-guards'
 import { MqttCore, type MqttCoreOptions, type MqttOverrides } from './mqtt/mqtt-core'
 import { mqttHandlers } from './mqtt/mqtt-handlers'
 import { createOta, type OtaDeps } from './ota/create-ota'
-import type { SecretCodec } from './mqtt/secret-box'
+import type { SecretCodec } from './base/secret-box'
 import { simulatorHandlers } from './simulator/simulator-handlers'
 import { createInstaller, type InstallerOptions } from './installer/create-installer'
 import type { InstallerService } from './installer/installer-service'
@@ -226,6 +226,7 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
     ...mqtt.credentials.warnings,
     ...mqtt.connections.warnings,
     ...ota.warnings(),
+    ...cluster.warnings(history.kind),
   ]
 
   const firmwareDir = options.firmwareDir ?? join(process.cwd(), 'firmware')

@@ -13,6 +13,8 @@ export interface ClusterRuntime {
   readonly election: LeaderElection | null
   /** One line for the console: role, instance, group. */
   describe(): string
+  /** What the role needs and does not have (a view without the shared history store). */
+  warnings(historyKind: 'sqlite' | 'influx'): string[]
   close(): Promise<void>
 }
 
@@ -35,6 +37,14 @@ export interface ClusterDeps {
  */
 export function startCluster(d: ClusterDeps): ClusterRuntime {
   const { config } = d
+  const warnings = (historyKind: 'sqlite' | 'influx'): string[] =>
+    config.role !== 'all' && historyKind === 'sqlite'
+      ? [
+          config.role === 'view'
+            ? 'This view instance reads history from its own SQLite file, which nothing writes: start it with --history influx --influx-url … (the ingest instances’ InfluxDB).'
+            : 'This ingest instance stores its share of the readings in its own SQLite file: view instances cannot read it. Use --history influx --influx-url … on every instance.',
+        ]
+      : []
   const describe = (): string =>
     config.role === 'all'
       ? 'all'
@@ -45,6 +55,7 @@ export function startCluster(d: ClusterDeps): ClusterRuntime {
       alerts: config.role === 'view' ? { evaluate: false } : {},
       election: null,
       describe,
+      warnings,
       close: async () => undefined,
     }
   }
@@ -69,6 +80,7 @@ export function startCluster(d: ClusterDeps): ClusterRuntime {
     alerts: { gate: handover },
     election,
     describe,
+    warnings,
     close: async () => {
       await handover.settled()
       handover.close()
