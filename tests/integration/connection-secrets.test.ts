@@ -4,12 +4,16 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { silentLogger, type Logger } from '../../src/main/core/base/logger'
 import { ConnectionStore, type StoredConnection } from '../../src/main/core/mqtt/connection-store'
-import { plainCodec, SECRETS_FILES } from '../../src/main/core/mqtt/secret-box'
+import { plainCodec, secretFileName } from '../../src/main/core/base/secret-box'
 import { electronSecretBox } from '../../src/main/shell/secret-box-electron'
 import { FakeSafeStorage } from '../unit/shell/fake-electron'
 import { stateFileProblem } from '../../src/main/core/backup/state-documents'
 import { tempDir } from '../helpers/temp-dir'
 
+const SECRETS_FILES = {
+  plain: secretFileName('connection', 'plain'),
+  'os-keychain': secretFileName('connection', 'os-keychain'),
+}
 const PASSWORD = 'hunter2-Sekr1t'
 const KEY = '-----BEGIN PRIVATE KEY-----\nMIIEvQ-not-a-real-key\n-----END PRIVATE KEY-----'
 

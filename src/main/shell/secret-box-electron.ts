@@ -4,7 +4,7 @@
  * safeStorage falls back to a hard-coded key ('basic_text'); that is no better than the
  * plain 0600 file, and the log says so rather than pretending.
  */
-import type { SecretCodec } from '../core/mqtt/secret-box'
+import type { SecretCodec } from '../core/base/secret-box'
 
 /** The part of Electron's safeStorage this uses. */
 export interface SafeStorageLike {

@@ -1,16 +1,19 @@
 /**
- * Where the external connections' secrets (broker passwords, TLS client keys) live at rest:
- * apart from connections.json, in a file always written with mode 0600 (owner only):
- * `connection-secrets.keychain.json` (desktop) or `connection-secrets.json` (web mode), one
- * per codec, so running web mode on the desktop app's folder never clobbers the other's. What each value is on disk depends on the codec: in the desktop app the
- * OS keychain's key encrypts it (Electron safeStorage: Keychain, DPAPI, libsecret/kwallet);
- * in web mode there is no keychain and the value is stored as is, protected by the file mode
- * alone (README says so). Secrets are never logged.
+ * Where secrets live at rest (external broker passwords and TLS keys, the InfluxDB password
+ * and token, alert webhook tokens): apart from the JSON file that names their owner, in a
+ * file always written with mode 0600 (owner only), one per domain and codec:
+ * `<domain>-secrets.keychain.json` (desktop) or `<domain>-secrets.json` (web mode), so
+ * running web mode on the desktop app's folder never clobbers the other's. What each value
+ * is on disk depends on the codec: in the desktop app the OS keychain's key encrypts it
+ * (Electron safeStorage: Keychain, DPAPI, libsecret/kwallet); in web mode there is no
+ * keychain and the value is stored as is, protected by the file mode alone (README says so).
+ * Secrets are never logged.
  */
+import { readFileSync } from 'node:fs'
 import { chmod, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { parseJsonDocument, type JsonDocument } from '../base/json-store'
+import { parseJsonDocument, type JsonDocument } from './json-store'
 
 /** Seals a secret for the disk and opens it again. `open` throws on a value it cannot read. */
 export interface SecretCodec {
@@ -27,20 +30,24 @@ export const plainCodec: SecretCodec = {
   open: (sealed) => sealed,
 }
 
-export const SECRETS_FILES: Record<SecretCodec['name'], string> = {
-  'os-keychain': 'connection-secrets.keychain.json',
-  plain: 'connection-secrets.json',
+/** The domains that keep secrets, each in its own file (one owner per file, no write races). */
+export const SECRET_DOMAINS = ['connection', 'integration', 'alert'] as const
+export type SecretDomain = (typeof SECRET_DOMAINS)[number]
+
+/** `connection` + desktop → `connection-secrets.keychain.json`; web mode: `….json`. */
+export function secretFileName(domain: SecretDomain, codec: SecretCodec['name']): string {
+  return codec === 'os-keychain' ? `${domain}-secrets.keychain.json` : `${domain}-secrets.json`
 }
 
 const SecretsFile = z.object({
   codec: z.enum(['os-keychain', 'plain']),
-  /** connection id → field name (password, key) → sealed value */
+  /** owner id (a connection, a rule, `influx`) → field name (password, key) → sealed value */
   secrets: z.record(z.string(), z.record(z.string(), z.string())),
 })
 
-/** Both secret files, in the data folder's usual envelope (the backup checks them with this). */
-export const SECRETS_DOCUMENTS: JsonDocument<typeof SecretsFile>[] = Object.values(
-  SECRETS_FILES,
+/** Every secret file, in the data folder's usual envelope (the backup checks them with this). */
+export const SECRETS_DOCUMENTS: JsonDocument<typeof SecretsFile>[] = SECRET_DOMAINS.flatMap(
+  (domain) => (['os-keychain', 'plain'] as const).map((codec) => secretFileName(domain, codec)),
 ).map((name) => ({ name, schema: SecretsFile, version: 1 }))
 
 export type SecretFields = Record<string, string>
@@ -55,8 +62,9 @@ export class SecretFile {
   constructor(
     dataDir: string,
     private readonly codec: SecretCodec,
+    domain: SecretDomain,
   ) {
-    this.path = join(dataDir, SECRETS_FILES[codec.name])
+    this.path = join(dataDir, secretFileName(domain, codec.name))
   }
 
   get codecName(): SecretCodec['name'] {
@@ -72,6 +80,25 @@ export class SecretFile {
         return { ok: true, secrets: new Map() }
       throw error
     }
+    return this.parse(raw)
+  }
+
+  /**
+   * The same, synchronously, for a reader that must not take the file over (the history
+   * store's start-up and the CLI read it beside the store that owns it). A missing file
+   * reads as empty; nothing is set aside here.
+   */
+  loadSync(): SecretsLoad {
+    try {
+      return this.parse(readFileSync(this.path, 'utf8'))
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        return { ok: true, secrets: new Map() }
+      return { ok: false, reason: (error as Error).message }
+    }
+  }
+
+  private parse(raw: string): SecretsLoad {
     let file: z.output<typeof SecretsFile>
     try {
       const doc = { name: this.path, schema: SecretsFile, version: 1 }
@@ -88,7 +115,7 @@ export class SecretFile {
         try {
           open[field] = this.codec.open(sealed)
         } catch {
-          return { ok: false, reason: `holds a value that cannot be decrypted (connection ${id})` }
+          return { ok: false, reason: `holds a value that cannot be decrypted (entry ${id})` }
         }
       }
       secrets.set(id, open)

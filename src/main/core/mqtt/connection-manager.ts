@@ -12,7 +12,7 @@ import type { MqttMessage } from '../../../shared/mqtt-message'
 import type { Clock } from '../base/clock'
 import type { Logger } from '../base/logger'
 import { ConnectionStore, newClientId, type StoredConnection } from './connection-store'
-import type { SecretCodec } from './secret-box'
+import type { SecretCodec } from '../base/secret-box'
 import { MqttConnection, type Backoff } from './mqtt-connection'
 import { testConnection } from './test-connection'
 

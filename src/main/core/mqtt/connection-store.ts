@@ -4,7 +4,8 @@ import { z } from 'zod'
 import { DEFAULT_SESSION_EXPIRY_S } from '../../../shared/contract/connections'
 import type { Logger } from '../base/logger'
 import { JsonStore, type JsonDocument } from '../base/json-store'
-import { plainCodec, SecretFile, type SecretCodec, type SecretFields } from './secret-box'
+import type { SecretCodec, SecretFields } from '../base/secret-box'
+import { SecretVault } from '../base/secret-vault'
 
 const Qos = z.union([z.literal(0), z.literal(1), z.literal(2)])
 
@@ -69,23 +70,28 @@ export function newClientId(): string {
 }
 
 /**
- * External broker connections in `<dataDir>/connections.json`, their secrets in the secret
- * file (see secret-box.ts). A secret file that cannot be read is set aside with a warning:
+ * External broker connections in `<dataDir>/connections.json`, their secrets in the
+ * `connection` secret file (see base/secret-box.ts). A secret file that cannot be read is set aside with a warning:
  * the connections stay, without their passwords, and nothing is overwritten.
  */
 export class ConnectionStore {
   private readonly store: JsonStore<typeof ConnectionsFile>
-  private readonly secretFile: SecretFile
-  private secrets = new Map<string, SecretFields>()
-  private readonly secretWarnings: string[] = []
+  private readonly vault: SecretVault
 
   constructor(
     dataDir: string,
     private readonly logger: Logger,
-    codec: SecretCodec = plainCodec,
-    private readonly now: () => number = Date.now,
+    codec?: SecretCodec,
+    now: () => number = Date.now,
   ) {
-    this.secretFile = new SecretFile(dataDir, codec)
+    this.vault = new SecretVault({
+      dataDir,
+      domain: 'connection',
+      logger,
+      codec,
+      now,
+      lostHint: 'The external connections are kept; enter their passwords (and TLS keys) again.',
+    })
     this.store = new JsonStore({
       ...CONNECTIONS_DOCUMENT,
       file: join(dataDir, CONNECTIONS_DOCUMENT.name),
@@ -95,22 +101,12 @@ export class ConnectionStore {
   }
 
   get warnings(): readonly string[] {
-    return [...this.store.warnings, ...this.secretWarnings]
+    return [...this.store.warnings, ...this.vault.warnings]
   }
 
   async load(): Promise<void> {
     await this.store.load()
-    const loaded = await this.secretFile.load()
-    if (loaded.ok) this.secrets = loaded.secrets
-    else {
-      const aside = await this.secretFile.setAside(this.now())
-      const message =
-        `${this.secretFile.path} ${loaded.reason}; it was moved to ${aside}. ` +
-        'The external connections are kept; enter their passwords (and TLS keys) again.'
-      this.logger.warn(message)
-      this.secretWarnings.push(message)
-      this.secrets = new Map()
-    }
+    await this.vault.load()
     await this.migratePlainSecrets()
   }
 
@@ -118,21 +114,17 @@ export class ConnectionStore {
   private async migratePlainSecrets(): Promise<void> {
     const plain = this.store.data.connections.filter((c) => Object.keys(secretsOf(c)).length > 0)
     if (plain.length === 0) return
-    for (const connection of plain) {
-      this.secrets.set(connection.id, {
-        ...this.secrets.get(connection.id),
-        ...secretsOf(connection),
-      })
-    }
+    for (const connection of plain)
+      this.vault.set(connection.id, { ...this.vault.get(connection.id), ...secretsOf(connection) })
     // Secret file first: a crash in between leaves the secrets in both, never in neither.
-    await this.secretFile.save(this.secrets)
+    await this.vault.save()
     await this.store.replace({
       ...this.store.data,
       connections: this.store.data.connections.map(withoutSecrets),
     })
     this.logger.info('connection secrets moved out of connections.json', {
       connections: plain.length,
-      to: this.secretFile.codecName,
+      to: this.vault.codecName,
     })
   }
 
@@ -142,7 +134,7 @@ export class ConnectionStore {
 
   /** The connections with their secrets. */
   list(): StoredConnection[] {
-    return this.store.data.connections.map((c) => ({ ...c, ...this.secrets.get(c.id) }))
+    return this.store.data.connections.map((c) => ({ ...c, ...this.vault.get(c.id) }))
   }
 
   async put(connection: StoredConnection): Promise<void> {
@@ -150,10 +142,8 @@ export class ConnectionStore {
     const index = this.store.data.connections.findIndex((c) => c.id === connection.id)
     const connections = [...others]
     connections.splice(index < 0 ? connections.length : index, 0, withoutSecrets(connection))
-    const fields = secretsOf(connection)
-    if (Object.keys(fields).length > 0) this.secrets.set(connection.id, fields)
-    else this.secrets.delete(connection.id)
-    await this.secretFile.save(this.secrets)
+    this.vault.set(connection.id, secretsOf(connection))
+    await this.vault.save()
     await this.store.replace({ ...this.store.data, connections })
   }
 
@@ -162,6 +152,9 @@ export class ConnectionStore {
       ...this.store.data,
       connections: this.store.data.connections.filter((c) => c.id !== id),
     })
-    if (this.secrets.delete(id)) await this.secretFile.save(this.secrets)
+    if (this.vault.has(id)) {
+      this.vault.set(id, {})
+      await this.vault.save()
+    }
   }
 }
