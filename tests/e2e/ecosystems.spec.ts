@@ -180,5 +180,11 @@ test('the table names each row’s readings: a Zigbee plug shows power and energ
   await expect(row.locator('.cell-reading').nth(0)).toHaveText('12.3 WPower')
   await expect(row.locator('.cell-reading').nth(1)).toHaveText('1.23 kWhEnergy')
   await expect(row.getByRole('img', { name: /Temperature, last hour/ })).toHaveCount(0)
+
+  // Its page says where a Zigbee device's reporting is changed; no Installer for a plug.
+  await row.getByRole('link', { name: 'kitchen_plug' }).click()
+  const settings = page.getByRole('region', { name: 'Settings' })
+  await expect(settings).toContainText('Reporting tab in its frontend')
+  await expect(settings.getByRole('link', { name: 'Installer' })).toHaveCount(0)
   expect(errors).toEqual([])
 })

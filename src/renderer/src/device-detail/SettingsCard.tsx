@@ -1,5 +1,5 @@
 import type { Device } from '@shared/contract/devices'
-import { FORMAT_LABELS } from '../lib/formats'
+import { FORMAT_LABELS, REPORTING_ELSEWHERE } from '../lib/formats'
 import { NamePlaceForm } from './NamePlaceForm'
 import { ReportingForm } from './ReportingForm'
 
@@ -14,13 +14,27 @@ export function SettingsCard({ device }: { device: Device }) {
         {device.format === 'ours' ? (
           <ReportingForm deviceId={device.id} />
         ) : (
-          <p className="muted-inline">
-            This device speaks {FORMAT_LABELS[device.format]}, so the app can read it but not
-            configure it. Flash it with the <a href="#/installer">Installer</a> to change its
-            reporting from here.
-          </p>
+          <ReportingElsewhere format={device.format} />
         )}
       </div>
     </section>
+  )
+}
+
+/** Why the app cannot set this device's reporting, and where to do it instead. */
+function ReportingElsewhere({ format }: { format: Exclude<Device['format'], 'ours'> }) {
+  const where = REPORTING_ELSEWHERE[format]
+  return (
+    <p className="muted-inline">
+      This device speaks {FORMAT_LABELS[format]}, so the app can read it but not configure it.{' '}
+      {where === 'installer' ? (
+        <>
+          If it is an ESP32, flash it with the <a href="#/installer">Installer</a> to change its
+          reporting from here.
+        </>
+      ) : (
+        where
+      )}
+    </p>
   )
 }
