@@ -113,7 +113,7 @@ describe('connections and routes per role', () => {
 })
 
 describe('a view instance', () => {
-  it('refuses to forget a device (that deletes shared history) and says where to do it', async () => {
+  it('refuses to forget a device (that deletes shared history) and warns without the shared store', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'iotcc-view-'))
     // A broker nobody listens on: the view keeps retrying in the background, calls still work.
     const url = 'mqtt://127.0.0.1:9'
@@ -130,6 +130,12 @@ describe('a view instance', () => {
       expect(outcome.ok).toBe(false)
       if (!outcome.ok) expect(outcome.error.message).toMatch(/view instance.*ingest instance/)
       expect((await core.call('devices.list', {})).ok).toBe(true)
+      // Without the shared history store it has nothing to show, and says so.
+      const info = await core.call('app.info', {})
+      if (!info.ok) throw new Error('app.info failed')
+      expect((info.result as { warnings: string[] }).warnings.join('\n')).toMatch(
+        /view instance reads history.*--history influx/,
+      )
     } finally {
       await core.close()
       rmSync(dir, { recursive: true, force: true })
