@@ -42,8 +42,9 @@ export const SERVE_USAGE = `Usage: npm run serve -- [options]
   --instance-id ID   name of this instance in logs, client ids and leader claims
                      (default HOST-PID)
   --leader-keepalive S
-                     keepalive of the alert leader's connection (default 30): a leader that
-                     stops answering is replaced within 1.5 × S
+                     keepalive of the alert leader's connection (default 30): the broker
+                     drops a leader that stops answering after 1.5 × S (Mosquitto 2.0: up to
+                     about 3 × S) and another instance takes over at once
 ${HISTORY_USAGE}  --help             show this help
 `
 
