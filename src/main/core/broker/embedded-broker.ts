@@ -1,17 +1,15 @@
 import { join } from 'node:path'
-import type { Socket } from 'node:net'
-import { Aedes, type AuthenticateError, type Client } from 'aedes'
+import { Aedes, type Client } from 'aedes'
 import type { BrokerStats, BrokerStatus } from '../../../shared/contract/broker'
 import type { Clock, Timer } from '../base/clock'
 import type { Logger } from '../base/logger'
-import { isLoopbackAddress, mayPublish, maySubscribe } from './broker-acl'
+import { BrokerAuth, remoteAddress } from './broker-auth'
 import {
   brokerLimits,
   DEFAULT_MAX_PACKET_BYTES,
   limitWarning,
   MAX_TOPIC_LEVELS,
 } from './broker-limits'
-import { clientIdRefusal, emptyClientIdRefusal } from './client-id-policy'
 import { ensureBrokerTls, type BrokerTlsFiles } from './broker-certs'
 import {
   openTcpListener,
@@ -20,10 +18,10 @@ import {
   type OpenListener,
 } from './broker-listeners'
 import { installFifoQueues, replayRetained, tapPublishes, type PublishListener } from './broker-tap'
-import type { CredentialStore, Identity } from './credential-store'
+import type { CredentialStore } from './credential-store'
 import { lanAddresses } from './lan-addresses'
 import { MAX_PACKET_BEFORE_AUTH, PacketSizeGate } from './packet-size-gate'
-import { RefusalLog, refusedLogin } from './refusal-log'
+import { RefusalLog } from './refusal-log'
 import { SqlitePersistence } from './persistence/sqlite-persistence'
 
 export interface EmbeddedBrokerConfig {
@@ -57,22 +55,16 @@ export interface EmbeddedBrokerOptions {
 
 type StatsListener = (stats: BrokerStats) => void
 
-/** MQTT 3.1.1 §3.2.2.3 CONNACK return codes. */
-const BAD_CREDENTIALS = 4
-const NOT_AUTHORIZED = 5
-
 /**
  * The broker built into the app (aedes): TCP for devices, optional WebSocket and TLS,
- * every client authenticated (anonymous only from loopback, when allowed), devices
- * confined to their own topics, sessions and retained messages kept in SQLite.
+ * sessions and retained messages kept in SQLite, live statistics. Who may connect and
+ * what each client may do is BrokerAuth's (every client authenticated, anonymous only
+ * from loopback when allowed, devices confined to their own topics).
  */
 export class EmbeddedBroker {
   private aedes?: Aedes
   private persistence?: SqlitePersistence
   private listeners: OpenListener[] = []
-  private readonly identities = new WeakMap<Client, Identity>()
-  /** The client id as sent: aedes replaces an empty one with `aedes_<uuid>` before auth. */
-  private readonly wireClientIds = new WeakMap<Client, string>()
   private readonly statsListeners = new Set<StatsListener>()
   private readonly warnings: string[] = []
   private tls?: BrokerTlsFiles
@@ -81,9 +73,17 @@ export class EmbeddedBroker {
   private rates = { in: 0, out: 0 }
   private timer?: Timer
   readonly refusals: RefusalLog
+  private readonly auth: BrokerAuth
 
   constructor(private readonly options: EmbeddedBrokerOptions) {
     this.refusals = options.refusals ?? new RefusalLog(options.clock)
+    this.auth = new BrokerAuth({
+      credentials: options.credentials,
+      prefix: options.prefix,
+      allowAnonymousLoopback: options.config.allowAnonymousLoopback,
+      logger: options.logger,
+      refusals: this.refusals,
+    })
   }
 
   async start(): Promise<void> {
@@ -93,36 +93,7 @@ export class EmbeddedBroker {
       persistence: this.persistence,
       heartbeatInterval: this.options.heartbeatIntervalMs ?? 60_000,
       maxTopicLevels: MAX_TOPIC_LEVELS,
-      preConnect: (client, packet, done) => {
-        this.wireClientIds.set(client, packet.clientId)
-        done(null, true)
-      },
-      authenticate: (client, username, password, done) =>
-        void this.authenticate(client, username, password, done),
-      authorizePublish: (client, packet, done) => done(this.publishRefusal(client, packet.topic)),
-      authorizeSubscribe: (client, sub, done) => {
-        const identity = this.identities.get(client)
-        const allowed =
-          identity !== undefined && maySubscribe(identity, sub.topic, this.options.prefix())
-        if (!allowed) {
-          logger.warn('subscription refused', { clientId: client.id, topic: sub.topic })
-          this.refusals.record(refusedLogin(identity), client.id, 'subscribe', sub.topic)
-        }
-        // A null subscription is answered with SUBACK 0x80 (failure), §3.9.3.
-        done(null, allowed ? sub : null)
-      },
-      // Also what a restored session delivers (queued QoS 1/2 messages): re-checked here, as
-      // its subscriptions are by authorizeSubscribe, in case the ACL changed since (prefix).
-      authorizeForward: (client, packet) => {
-        const identity = this.identities.get(client)
-        if (
-          identity?.kind === 'device' &&
-          !maySubscribe(identity, packet.topic, this.options.prefix())
-        )
-          return null
-        this.counts.out++
-        return packet
-      },
+      ...this.auth.hooks(() => this.counts.out++),
     })
     this.aedes = aedes
     installFifoQueues(aedes, logger)
@@ -259,83 +230,15 @@ export class EmbeddedBroker {
     for (const listener of this.statsListeners) listener(stats)
   }
 
-  private async authenticate(
-    client: Client,
-    username: string | undefined,
-    password: Buffer | undefined,
-    done: (error: AuthenticateError | null, success: boolean | null) => void,
-  ): Promise<void> {
-    const { config, credentials, logger } = this.options
-    const address = remoteAddress(client)
-    const wireClientId = this.wireClientIds.get(client) ?? client.id
-    const emptyId = emptyClientIdRefusal(wireClientId, client.clean, client.version)
-    if (emptyId) {
-      logger.info('client id refused', { reason: emptyId.reason, username, address })
-      return done(refusal(emptyId.returnCode, emptyId.reason), false)
-    }
-    const admit = (identity: Identity): void => {
-      const taken = clientIdRefusal(identity, wireClientId, (id) => credentials.clientIdOwner(id))
-      if (taken) {
-        logger.warn('client id refused', {
-          clientId: wireClientId,
-          username,
-          address,
-          reason: taken.reason,
-        })
-        return done(refusal(taken.returnCode, taken.reason), false)
-      }
-      this.identities.set(client, identity)
-      if (client.conn instanceof PacketSizeGate) client.conn.admit()
-      done(null, true)
-    }
-    if (!username) {
-      if (config.allowAnonymousLoopback && isLoopbackAddress(address))
-        return admit({ kind: 'anonymous' })
-      logger.info('anonymous client refused', { clientId: client.id, address })
-      return done(
-        refusal(NOT_AUTHORIZED, 'Not authorized: this broker needs a username and password'),
-        false,
-      )
-    }
-    const identity = await credentials
-      .verify(username, password ?? Buffer.alloc(0))
-      .catch(() => null)
-    if (!identity) {
-      logger.info('bad username or password', { clientId: client.id, username, address })
-      return done(refusal(BAD_CREDENTIALS, 'Bad username or password'), false)
-    }
-    admit(identity)
-  }
-
   /** The device account a connected client authenticated as, if any. */
   private loginOf(clientId: string): string | undefined {
     // aedes keeps connected clients by id; its typings do not declare the map.
     const clients = (this.aedes as unknown as { clients?: Record<string, Client> } | undefined)
       ?.clients
     const client = clients?.[clientId]
-    const identity = client ? this.identities.get(client) : undefined
+    const identity = client ? this.auth.identityOf(client) : undefined
     return identity?.kind === 'device' ? identity.deviceId : undefined
-  }
-
-  /** null = allowed; an Error makes aedes drop the client (MQTT 3.1.1 has no PUBLISH refusal code). */
-  private publishRefusal(client: Client | null, topic: string): Error | null {
-    if (!client) return topic.startsWith('$SYS/') ? new Error('$SYS topics are reserved') : null
-    const identity = this.identities.get(client)
-    // aedes' own default: nobody publishes into the broker's $SYS tree (§4.7.2).
-    const reserved = topic.startsWith('$SYS/')
-    if (!reserved && identity && mayPublish(identity, topic, this.options.prefix())) return null
-    this.options.logger.warn('publish refused', { clientId: client.id, topic })
-    this.refusals.record(refusedLogin(identity), client.id, 'publish', topic)
-    return new Error(`not authorized to publish to ${topic}`)
   }
 }
 
 function noop(): void {}
-
-function refusal(returnCode: number, message: string): AuthenticateError {
-  return Object.assign(new Error(message), { returnCode }) as AuthenticateError
-}
-
-function remoteAddress(client: Client): string | undefined {
-  return client.req?.socket.remoteAddress ?? (client.conn as Socket).remoteAddress
-}
