@@ -219,9 +219,11 @@ describe('leader election through the broker', () => {
     c.proc.kill('SIGKILL')
     // MQTT 3.1.1 §3.1.2.10 lets the broker wait 1.5 × keepalive after the last packet; Debian's
     // Mosquitto 2.0.11 was measured at 5.5-6.5 s for a keepalive of 2 s. The hand-over itself
-    // (Will seen → new leader) is ours and must be quick.
+    // (seat empty → new leader) is ours and must be quick.
     expect(willAt).toBeGreaterThan(0)
     expect(ledAt - willAt).toBeLessThan(2000)
-    expect(willAt - frozenAt).toBeLessThan(4 * keepalive * 1000)
+    // Whichever comes first empties the seat: the broker's Will, or a follower noticing the
+    // claim was not renewed for 3 × keepalive. Measured 5.5-8.3 s on a loaded 2-core box.
+    expect(willAt - frozenAt).toBeLessThan(5 * keepalive * 1000 + 4000)
   })
 })
