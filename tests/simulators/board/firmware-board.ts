@@ -20,7 +20,7 @@ export class FirmwareBoard {
 
   constructor(
     readonly flash: Map<string, Buffer>,
-    private readonly opts: { mac: string; speed: number },
+    private readonly opts: { mac: string; speed: number; log?: (line: string) => void },
   ) {}
 
   start(): void {
@@ -40,10 +40,10 @@ export class FirmwareBoard {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     })
     this.child = child
-    child.stderr?.on('data', (d: Buffer) => this.output.push(`stderr: ${d.toString().trim()}`))
+    child.stderr?.on('data', (d: Buffer) => this.line(`stderr: ${d.toString().trim()}`))
     child.on('message', (m: ChildMessage) => {
       if (this.child !== child) return // a process already cut off: its writes never landed
-      if (m.type === 'out') this.output.push(m.text.trimEnd())
+      if (m.type === 'out') this.line(m.text.trimEnd())
       else if (m.type === 'fs') {
         for (const [path, data] of Object.entries(m.files)) {
           if (data === null) this.flash.delete(path)
@@ -60,6 +60,11 @@ export class FirmwareBoard {
     this.child = null
     this.resets++
     if (!this.closed) this.start()
+  }
+
+  private line(text: string): void {
+    this.output.push(text)
+    this.opts.log?.(text)
   }
 
   close(): void {

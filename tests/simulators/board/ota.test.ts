@@ -2,18 +2,17 @@
  * Over-the-air updates end to end (issue 16 part A): simulated boards run the REAL firmware
  * (a child process each, MicroPython wasm) against a real broker, and the test plays the
  * app's sender over MQTT. The board's flash survives resets and power cuts in the simulator.
+ * Ten boards at once run once, through the real app: tests/integration/ota/firmware-fleet.test.ts.
  */
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import mqtt, { type MqttClient } from 'mqtt'
 import { afterEach, describe, expect, it } from 'vitest'
 import { tempDir } from '../../helpers/temp-dir'
-import { FIRMWARE_DIR, firmwareSources } from '../../firmware/harness'
 import { startBroker } from '../../firmware/mqtt-bridge'
 import { makeUpdate, OTA_KEY } from '../../firmware/ota-board'
 import { buildMicroPythonLikeFirmware } from '../esp32-rom/firmware-image'
-import { BoardSimulator, SIM_WIFI } from './board-simulator'
-import { FirmwareBoard } from './firmware-board'
+import { BoardSimulator } from './board-simulator'
+import { flashVersion, installedFlash } from './installed-flash'
 import { sendUpdate } from './ota-sender'
 
 const cleanups: Array<() => Promise<void>> = []
@@ -31,20 +30,14 @@ async function broker(): Promise<{ port: number; client: MqttClient }> {
   return { port: b.port, client }
 }
 
-/** The flash as the installer leaves it: firmware files, config.json, secrets.py with OTA_KEY. */
-function installed(n: number, port: number): Map<string, Buffer> {
-  const hex = n.toString(16).padStart(2, '0')
-  const files = new Map<string, Buffer>()
-  for (const rel of firmwareSources()) files.set(`/${rel}`, readFileSync(join(FIRMWARE_DIR, rel)))
-  const config = { device_id: `ota-${hex}`, mqtt: { host: '127.0.0.1', port }, wdt_s: 0 }
-  files.set('/config.json', Buffer.from(JSON.stringify(config)))
-  const secrets = `WIFI_SSID = "${SIM_WIFI.ssid}"\nWIFI_PASSWORD = "${SIM_WIFI.password}"\nOTA_KEY = "${OTA_KEY}"\n`
-  files.set('/secrets.py', Buffer.from(secrets))
-  return files
-}
-
-const version = (flash: Map<string, Buffer>): string =>
-  /VERSION = "([^"]+)"/.exec(flash.get('/lib/iotfw/__init__.py')?.toString() ?? '')?.[1] ?? '?'
+/** The flash as the installer leaves it, for board `n` on the broker at `port`. */
+const installed = (n: number, port: number): Map<string, Buffer> =>
+  installedFlash({
+    id: `ota-${n.toString(16).padStart(2, '0')}`,
+    broker: { host: '127.0.0.1', port },
+    otaKey: OTA_KEY,
+    config: { wdt_s: 0 },
+  })
 
 /** A board with MicroPython in flash and the firmware installed as the installer leaves it. */
 async function board(dir: string, n: number, port: number): Promise<BoardSimulator> {
@@ -66,10 +59,7 @@ async function board(dir: string, n: number, port: number): Promise<BoardSimulat
   return sim
 }
 
-const running = (sim: BoardSimulator): string =>
-  /VERSION = "([^"]+)"/.exec(
-    sim.boardFiles().get('/lib/iotfw/__init__.py')?.toString() ?? '',
-  )?.[1] ?? '?'
+const running = (sim: BoardSimulator): string => flashVersion(sim.boardFiles())
 
 describe('over-the-air update through the board simulator', () => {
   it('a full update: the board reboots into the new version and confirms it', async () => {
@@ -109,26 +99,4 @@ describe('over-the-air update through the board simulator', () => {
     expect(resumed).toBeGreaterThan(0)
     expect(running(sim)).toBe('0.3.0')
   }, 90_000)
-
-  it('ten boards updated at once', async () => {
-    const { port, client } = await broker()
-    const boards = Array.from({ length: 10 }, (_, i) => {
-      const b = new FirmwareBoard(installed(0x10 + i, port), {
-        mac: `24:0a:c4:00:01:${(0x10 + i).toString(16)}`,
-        speed: 20,
-      })
-      cleanups.push(async () => b.close())
-      b.start()
-      return b
-    })
-    const u = makeUpdate('0.3.0', { update: 'u-fleet' })
-    const results = await Promise.all(
-      boards.map((_, i) =>
-        sendUpdate(client, `ota-${(0x10 + i).toString(16)}`, u, { timeoutMs: 150_000 }),
-      ),
-    )
-    expect(results.map((r) => r.event.event)).toEqual(Array(10).fill('update_ok'))
-    expect(boards.map((b) => version(b.flash))).toEqual(Array(10).fill('0.3.0'))
-    expect(boards.map((b) => b.resets)).toEqual(Array(10).fill(1)) // the swap's reset, no other
-  }, 200_000)
 })
