@@ -8,6 +8,11 @@
  *   resources/icon.ico        Windows app, NSIS installer and uninstaller: 16 … 256 px
  *   resources/icon.icns       macOS app and dmg: 16 pt … 512 pt, 1x and 2x
  *   resources/icon.svg.sha256 the source these came from (tests/packaging checks it is current)
+ *   resources/tray/           the tray icon, shipped next to app.asar (extraResources):
+ *     tray.png                  Linux: the app icon at 32 px (panels scale it to 22-24)
+ *     tray.ico                  Windows: the app icon at 16, 24, 32 and 48 px (100-300 % scale)
+ *     trayTemplate.png, @2x     macOS: a template image (black + alpha, 16 and 32 px) made
+ *                               from the icon by scripts/icons/tray-template.ts
  *
  * `-- --out DIR` writes the same files into DIR instead (the test of this script uses it).
  */
@@ -17,17 +22,20 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { chromium } from '@playwright/test'
 import { encodeIcns, encodeIco, encodePng, type Rgba } from './icons/containers'
+import { templateSvg } from './icons/tray-template'
 
 const RESOURCES = resolve(import.meta.dirname, '../resources')
 const { values: flags } = parseArgs({ options: { out: { type: 'string' } } })
 const OUT = resolve(flags.out ?? RESOURCES)
 const LINUX_SIZES = [16, 24, 32, 48, 64, 128, 256, 512, 1024]
 const ICO_SIZES = [16, 24, 32, 48, 64, 128, 256]
+const TRAY_ICO_SIZES = [16, 24, 32, 48]
+const TEMPLATE_SIZES = [16, 32]
 
 const svg = readFileSync(join(RESOURCES, 'icon.svg'), 'utf8')
 
-/** Draws the SVG at `size` px onto a canvas and returns its pixels (base64 of RGBA bytes). */
-function rasterScript(size: number): string {
+/** Draws `svg` at `size` px onto a canvas and returns its pixels (base64 of RGBA bytes). */
+function rasterScript(svg: string, size: number): string {
   // The root gets an explicit size so the vector is drawn at that size, not scaled from 300×150.
   const sized = svg.replace(/<svg\b/, `<svg width="${size}" height="${size}"`)
   const src = `data:image/svg+xml;base64,${Buffer.from(sized).toString('base64')}`
@@ -53,12 +61,15 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
 })
 const images = new Map<number, Rgba>()
+const templates = new Map<number, Rgba>()
 try {
   const page = await browser.newPage()
-  for (const size of LINUX_SIZES) {
-    const base64 = (await page.evaluate(rasterScript(size))) as string
-    images.set(size, { width: size, height: size, data: Buffer.from(base64, 'base64') })
+  const raster = async (source: string, size: number): Promise<Rgba> => {
+    const base64 = (await page.evaluate(rasterScript(source, size))) as string
+    return { width: size, height: size, data: Buffer.from(base64, 'base64') }
   }
+  for (const size of LINUX_SIZES) images.set(size, await raster(svg, size))
+  for (const size of TEMPLATE_SIZES) templates.set(size, await raster(templateSvg(svg), size))
 } finally {
   await browser.close()
 }
@@ -69,6 +80,11 @@ for (const [size, data] of png) writeFileSync(join(OUT, 'icons', `${size}x${size
 writeFileSync(join(OUT, 'icon.png'), png.get(1024)!)
 writeFileSync(join(OUT, 'icon.ico'), encodeIco(ICO_SIZES.map((size) => images.get(size)!)))
 writeFileSync(join(OUT, 'icon.icns'), encodeIcns(png))
+mkdirSync(join(OUT, 'tray'), { recursive: true })
+writeFileSync(join(OUT, 'tray', 'tray.png'), png.get(32)!)
+writeFileSync(join(OUT, 'tray', 'tray.ico'), encodeIco(TRAY_ICO_SIZES.map((n) => images.get(n)!)))
+writeFileSync(join(OUT, 'tray', 'trayTemplate.png'), encodePng(templates.get(16)!))
+writeFileSync(join(OUT, 'tray', 'trayTemplate@2x.png'), encodePng(templates.get(32)!))
 const sha = createHash('sha256').update(svg).digest('hex')
 writeFileSync(join(OUT, 'icon.svg.sha256'), `${sha}  icon.svg\n`)
 console.log(`Icons written to ${OUT} (from icon.svg ${sha.slice(0, 12)})`)

@@ -88,6 +88,13 @@ describe('icons', () => {
         expect(made('icon.svg.sha256')).toEqual(committed('icon.svg.sha256'))
         expect(readIco(made('icon.ico'))).toEqual(readIco(committed('icon.ico')))
         expect(readIcns(made('icon.icns'))).toEqual(readIcns(committed('icon.icns')))
+        // The tray images (PNG bytes are deterministic: same pixels, same encoder).
+        expect(readdirSync(join(out.path, 'tray')).sort()).toEqual(
+          readdirSync(join(ROOT, 'resources/tray')).sort(),
+        )
+        for (const name of readdirSync(join(out.path, 'tray')).filter((n) => n.endsWith('.png')))
+          expect(made(`tray/${name}`), name).toEqual(committed(`tray/${name}`))
+        expect(readIco(made('tray/tray.ico'))).toEqual(readIco(committed('tray/tray.ico')))
       } finally {
         await out.cleanup()
       }
@@ -110,6 +117,7 @@ describe('electron-builder.yml', () => {
         'resources/linux/after-install.sh',
         'resources/linux/after-remove.sh',
         'resources/udev',
+        'resources/tray',
       ]),
     )
     expect(paths.filter((path) => !existsSync(join(ROOT, path)))).toEqual([])

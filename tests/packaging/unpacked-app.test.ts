@@ -18,6 +18,8 @@ import {
 import { join, relative, resolve, sep } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { shellPaths } from '../../src/main/shell/data-paths'
+import { trayImageFile } from '../../src/main/shell/tray-image'
 import { tempDir } from '../helpers/temp-dir'
 import { listAsar, type AsarEntry } from './asar'
 
@@ -232,6 +234,28 @@ describe('electron-builder --linux dir (stand-in Electron, no network)', () => {
     expect(readFileSync(join(ROOT, 'resources/linux/after-install.sh'), 'utf8')).toContain(
       `/resources/udev/${rule}`,
     )
+  })
+
+  it('ships the tray images where the packaged app looks for them, for every OS', () => {
+    const committed = filesUnder(join(ROOT, 'resources/tray'))
+    expect(filesUnder(join(resourcesDir, 'tray'))).toEqual(committed)
+    for (const file of committed) {
+      expect(readFileSync(join(resourcesDir, 'tray', file)), file).toEqual(
+        readFileSync(join(ROOT, 'resources/tray', file)),
+      )
+    }
+    // The path the shell computes in the packaged app, as src/main/index.ts does.
+    const { trayDir } = shellPaths({
+      mainDir: join(resourcesDir, 'app.asar/out/main'),
+      isPackaged: true,
+      resourcesPath: resourcesDir,
+      appPath: join(resourcesDir, 'app.asar'),
+    })
+    for (const platform of ['linux', 'win32', 'darwin'] as const) {
+      const file = trayImageFile(platform, trayDir)
+      expect(existsSync(file), `${platform}: ${file}`).toBe(true)
+    }
+    expect(existsSync(join(trayDir, 'trayTemplate@2x.png'))).toBe(true)
   })
 
   it('leaves out sources, tests, benchmarks, secrets, source maps and the toolchain', () => {

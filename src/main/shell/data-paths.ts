@@ -8,6 +8,8 @@ export interface ShellPaths {
   indexFile: string
   /** The MicroPython app the installer copies onto boards. */
   firmwareDir: string
+  /** The tray icon's images (resources/tray, made by `npm run icons`). */
+  trayDir: string
 }
 
 export function shellPaths(options: {
@@ -26,5 +28,9 @@ export function shellPaths(options: {
     firmwareDir: options.isPackaged
       ? join(options.resourcesPath, 'firmware')
       : join(options.appPath, 'firmware'),
+    // Packaged: extraResources copy resources/tray next to app.asar too.
+    trayDir: options.isPackaged
+      ? join(options.resourcesPath, 'tray')
+      : join(options.appPath, 'resources', 'tray'),
   }
 }

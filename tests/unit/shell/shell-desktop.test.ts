@@ -1,9 +1,12 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { inflateSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { Settings } from '../../../src/shared/contract/settings'
 import { notifyAlerts } from '../../../src/main/shell/alert-notifications'
 import { applyStartAtLogin, startedHidden } from '../../../src/main/shell/login-item'
-import { trayIconPng } from '../../../src/main/shell/tray-icon'
+import { loadTrayImage, trayImageFile } from '../../../src/main/shell/tray-image'
+import { pngSize, readIco } from '../../../scripts/icons/containers'
 import { statusLine } from '../../../src/main/shell/tray-model'
 import { checkForUpdate, updatePlan, type UpdaterLike } from '../../../src/main/shell/updater'
 import { shellPaths } from '../../../src/main/shell/data-paths'
@@ -106,20 +109,85 @@ describe('auto-update', () => {
   })
 })
 
+const ROOT = resolve(__dirname, '../../..')
+const repo = shellPaths({
+  mainDir: join(ROOT, 'out/main'),
+  isPackaged: false,
+  resourcesPath: '/usr/lib/electron/resources',
+  appPath: ROOT,
+})
+
+/** The RGBA pixels of an 8-bit RGBA PNG whose rows use filter 0 (what npm run icons writes). */
+function pixels(png: Buffer): { width: number; rgba: (x: number, y: number) => number[] } {
+  const { width, height } = pngSize(png)
+  expect([png[24], png[25]], 'bit depth 8, colour type RGBA').toEqual([8, 6])
+  const idat: Buffer[] = []
+  for (let at = 8; at < png.length;) {
+    const length = png.readUInt32BE(at)
+    if (png.toString('latin1', at + 4, at + 8) === 'IDAT')
+      idat.push(png.subarray(at + 8, at + 8 + length))
+    at += 12 + length
+  }
+  const rows = inflateSync(Buffer.concat(idat))
+  const stride = 1 + width * 4
+  for (let y = 0; y < height; y++) expect(rows[y * stride], 'row filter').toBe(0)
+  return {
+    width,
+    rgba: (x, y) => [...rows.subarray(y * stride + 1 + x * 4, y * stride + 5 + x * 4)],
+  }
+}
+
 describe('the tray icon', () => {
-  it('is a valid 32 x 32 RGBA PNG: an opaque disc on transparency', () => {
-    const png = trayIconPng()
-    expect(png.subarray(0, 8)).toEqual(
-      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    )
-    expect(png.subarray(12, 16).toString()).toBe('IHDR')
-    expect([png.readUInt32BE(16), png.readUInt32BE(20), png[24], png[25]]).toEqual([32, 32, 8, 6])
-    const idatLength = png.readUInt32BE(33)
-    expect(png.subarray(37, 41).toString()).toBe('IDAT')
-    const rows = inflateSync(png.subarray(41, 41 + idatLength))
-    const alpha = (x: number, y: number) => rows[y * (1 + 32 * 4) + 1 + x * 4 + 3]
-    expect(alpha(16, 16)).toBe(255)
-    expect(alpha(0, 0)).toBe(0)
+  it('is the app icon on Linux and Windows, from the files npm run icons made', () => {
+    const linux = trayImageFile('linux', repo.trayDir)
+    expect(readFileSync(linux)).toEqual(readFileSync(join(ROOT, 'resources/icons/32x32.png')))
+    const ico = readIco(readFileSync(trayImageFile('win32', repo.trayDir)))
+    expect(ico.map((e) => e.width)).toEqual([16, 24, 32, 48])
+  })
+
+  it('is a macOS template image: black with alpha, 16 px and 32 px @2x', () => {
+    const file = trayImageFile('darwin', repo.trayDir)
+    // The suffix is what makes AppKit treat it as a template; @2x is found beside it.
+    expect(file).toMatch(/Template\.png$/)
+    for (const [name, size] of [
+      [file, 16],
+      [file.replace(/\.png$/, '@2x.png'), 32],
+    ] as const) {
+      const image = pixels(readFileSync(name))
+      expect(image.width).toBe(size)
+      const all = Array.from({ length: size * size }, (_, i) =>
+        image.rgba(i % size, Math.floor(i / size)),
+      )
+      expect(all.filter(([r, g, b, a]) => a! > 0 && r! + g! + b! > 0)).toEqual([])
+      const solid = all.filter((p) => p[3]! >= 128).length
+      const clear = all.filter((p) => p[3] === 0).length
+      // A glyph, not a filled square or an empty image.
+      expect(solid / all.length).toBeGreaterThan(0.15)
+      expect(clear / all.length).toBeGreaterThan(0.3)
+    }
+  })
+
+  it('marks the template on macOS and logs a missing image instead of showing a blank icon', () => {
+    const loaded: { path: string; template?: boolean }[] = []
+    const nativeImage = {
+      createFromPath: (path: string) => {
+        const image = {
+          path,
+          template: undefined as boolean | undefined,
+          isEmpty: () => !existsSync(path),
+          setTemplateImage: (on: boolean) => (image.template = on),
+        }
+        loaded.push(image)
+        return image
+      },
+    }
+    const errors: string[] = []
+    const log = { error: (m: string) => errors.push(m) }
+    expect(loadTrayImage(nativeImage, 'darwin', repo.trayDir, log).template).toBe(true)
+    expect(loadTrayImage(nativeImage, 'linux', repo.trayDir, log).template).toBeUndefined()
+    expect(errors).toEqual([])
+    loadTrayImage(nativeImage, 'win32', '/nowhere/tray', log)
+    expect(errors).toEqual(['tray image missing or unreadable: the tray icon is blank'])
   })
 })
 
@@ -154,6 +222,7 @@ describe('the shell paths and keychain', () => {
       preloadFile: '/repo/out/preload/index.cjs',
       indexFile: '/repo/out/renderer/index.html',
       firmwareDir: '/repo/firmware',
+      trayDir: '/repo/resources/tray',
     })
     const packaged = shellPaths({
       mainDir: '/opt/app/resources/app.asar/out/main',
@@ -162,6 +231,7 @@ describe('the shell paths and keychain', () => {
       appPath: '/opt/app/resources/app.asar',
     })
     expect(packaged.firmwareDir).toBe('/opt/app/resources/firmware')
+    expect(packaged.trayDir).toBe('/opt/app/resources/tray')
   })
 
   it("tells Linux's hard-coded fallback key from a real keychain", () => {
