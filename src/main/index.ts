@@ -24,6 +24,7 @@ import { CONTENT_SECURITY_POLICY } from './server/web-server'
 import { notifyAlerts } from './shell/alert-notifications'
 import { shellPaths } from './shell/data-paths'
 import { electronDialogs } from './shell/file-dialogs'
+import { installCloseToTray } from './shell/close-to-tray'
 import { forwardEvents, registerIpc } from './shell/ipc-bridge'
 import { applyStartAtLogin, startedHidden } from './shell/login-item'
 import { createMainWindow, focusWindow } from './shell/main-window'
@@ -34,7 +35,7 @@ import { electronSecretBox, keychainIsReal } from './shell/secret-box-electron'
 import { lockSession } from './shell/session-policy'
 import { claimSingleInstance } from './shell/single-instance'
 import { TrayController } from './shell/tray'
-import { trayIconPng } from './shell/tray-icon'
+import { loadTrayImage } from './shell/tray-image'
 import { checkForUpdate, updatePlan, type UpdaterLike } from './shell/updater'
 import { loadWindowState, saveWindowState } from './shell/window-state'
 
@@ -106,16 +107,21 @@ async function start(): Promise<void> {
       await running.close()
     },
   })
+  // The tray before the window: closing the window keeps the app running only with a tray.
+  try {
+    tray = new TrayController({
+      tray: new Tray(loadTrayImage(nativeImage, process.platform, paths.trayDir, logger)),
+      buildMenu: (items) => Menu.buildFromTemplate(items),
+      core: running,
+      open: openWindow,
+      quit: () => app.quit(),
+      log: logger,
+    })
+    void tray.refresh()
+  } catch (error) {
+    logger.warn('no tray icon: closing the window quits the app', { error })
+  }
   if (!startedHidden(process.argv, app)) openWindow()
-  tray = new TrayController({
-    tray: new Tray(nativeImage.createFromBuffer(trayIconPng(), { scaleFactor: 2 })),
-    buildMenu: (items) => Menu.buildFromTemplate(items),
-    core: running,
-    open: openWindow,
-    quit: () => app.quit(),
-    log: logger,
-  })
-  void tray.refresh()
   // Settings → Desktop take effect at once: the login item, and a first update check as
   // soon as auto-update is turned on with a feed (once per run).
   let updateChecked = false
@@ -133,8 +139,14 @@ async function start(): Promise<void> {
 
 if (claimSingleInstance(app, () => core && openWindow())) {
   app.on('activate', () => core && openWindow())
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit()
+  installCloseToTray(app, {
+    platform: process.platform,
+    dataDir: app.getPath('userData'),
+    closeToTray: () => core?.settings.get().desktop.closeToTray ?? false,
+    trayShown: () => tray !== undefined,
+    Notification,
+    open: () => core && openWindow(),
+    log: logger,
   })
   app
     .whenReady()

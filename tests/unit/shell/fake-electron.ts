@@ -113,10 +113,15 @@ export class FakeBrowserWindow extends Emitter {
   getNormalBounds(): { x: number; y: number; width: number; height: number } {
     return this.bounds
   }
-  /** The person closes the window. */
-  close(): void {
-    this.emit('close', fakeEvent({}))
+  /** The window is asked to close (the person, or app.quit()); false when a listener refused. */
+  close(): boolean {
+    if (this.destroyed) return true
+    const event = fakeEvent({})
+    this.emit('close', event)
+    if (event.prevented) return false
     this.destroyed = true
+    this.emit('closed')
+    return true
   }
 }
 
@@ -150,9 +155,19 @@ export class FakeIpcMain {
   }
 }
 
+/**
+ * Electron's app. Windows handed to track() take part in its documented lifecycle: when the
+ * last one closes it emits 'window-all-closed', or quits when no one listens; quit() emits
+ * 'before-quit', closes every window (a refused close cancels the quit) and emits 'will-quit'
+ * (preventable), after which the app has ended, and 'window-all-closed' is not emitted then.
+ */
 export class FakeApp extends Emitter {
   quitCalls = 0
   exitCode?: number
+  /** True once a quit ran to its end (no will-quit listener held it). */
+  ended = false
+  private readonly windows = new Set<FakeBrowserWindow>()
+  private quitting = false
   loginItem: { openAtLogin: boolean; wasOpenedAsHidden?: boolean } = { openAtLogin: false }
   loginArgs: string[] = []
   loginItemWrites = 0
@@ -162,11 +177,35 @@ export class FakeApp extends Emitter {
   requestSingleInstanceLock(): boolean {
     return this.gotLock
   }
+  track(win: FakeBrowserWindow): void {
+    this.windows.add(win)
+    win.once('closed', () => {
+      this.windows.delete(win)
+      if (this.windows.size > 0 || this.quitting) return
+      if (this.listenerCount('window-all-closed') > 0) this.emit('window-all-closed')
+      else this.quit()
+    })
+  }
   quit(): void {
     this.quitCalls++
+    if (this.quitting) return
+    const beforeQuit = fakeEvent({})
+    this.emit('before-quit', beforeQuit)
+    if (beforeQuit.prevented) return
+    this.quitting = true
+    for (const win of [...this.windows]) {
+      if (!win.close()) {
+        this.quitting = false
+        return
+      }
+    }
+    const willQuit = fakeEvent({})
+    this.emit('will-quit', willQuit)
+    if (!willQuit.prevented) this.ended = true
   }
   exit(code: number): void {
     this.exitCode = code
+    this.ended = true
   }
   getLoginItemSettings(): { openAtLogin: boolean; wasOpenedAsHidden?: boolean } {
     return this.loginItem
