@@ -45,7 +45,7 @@ export interface CoreOptions {
   clock?: Clock
   /** Native save/open dialogs (Electron shell only): export and backup use them. */
   dialogs?: FileDialogs
-  /** Seals connection passwords at rest (Electron shell: safeStorage); default plain, 0600. */
+  /** Seals secrets at rest (Electron shell: safeStorage); default plain, in 0600 files. */
   secrets?: SecretCodec
   /** Broker / MQTT command-line overrides (web mode flags) and test knobs. */
   mqtt?: MqttOverrides & Pick<MqttCoreOptions, 'backoff' | 'keepaliveS'>
@@ -134,6 +134,7 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
     settings: () => settings.get(),
     overrides: options.history,
     sqlite: readings,
+    secrets: options.secrets,
   })
   const devices = new DeviceRegistry({
     dataDir: options.dataDir,
@@ -214,6 +215,7 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
     },
     dialogs: options.dialogs,
     alerts: cluster.alerts,
+    secrets: options.secrets,
   })
 
   const warnings = (): string[] => [

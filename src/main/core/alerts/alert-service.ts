@@ -12,6 +12,7 @@ import type { Device, DeviceEvent } from '../../../shared/contract/devices'
 import type { ReadingPoint } from '../../../shared/contract/readings'
 import type { Clock } from '../base/clock'
 import type { Logger } from '../base/logger'
+import type { SecretCodec } from '../base/secret-box'
 import type { MqttPublisher } from '../integrations/mqtt-port'
 import { AlertEngine } from './alert-engine'
 import type { AlertGate } from './alert-gate'
@@ -51,6 +52,8 @@ export interface AlertServiceOptions {
   gate?: AlertGate
   /** false: rules are kept and listed, nothing is evaluated (a `view` instance). Default true. */
   evaluate?: boolean
+  /** Seals webhook tokens at rest (see base/secret-box.ts); default plain, 0600. */
+  secrets?: SecretCodec
 }
 
 type DeliveryResult = { channel: 'notification' | 'mqtt' | 'webhook'; ok: boolean; detail: string }
@@ -71,8 +74,11 @@ export class AlertService {
 
   constructor(private readonly options: AlertServiceOptions) {
     this.minuteOfDay = options.minuteOfDay ?? localMinuteOfDay
-    this.rules = new RuleStore(options.dataDir, options.logger.child('rules'), () =>
-      options.clock.now(),
+    this.rules = new RuleStore(
+      options.dataDir,
+      options.logger.child('rules'),
+      () => options.clock.now(),
+      options.secrets,
     )
     this.log = new AlertLog(options.dataDir)
     this.webhooks = new WebhookQueue({

@@ -12,8 +12,14 @@ import {
 import { ApiError } from '../../../shared/errors'
 import { JsonStore, type JsonDocument } from '../base/json-store'
 import type { Logger } from '../base/logger'
+import type { SecretCodec } from '../base/secret-box'
+import { SecretVault } from '../base/secret-vault'
 
-/** A rule as stored in `<dataDir>/alerts.json`: like AlertRule, with the webhook token. */
+/**
+ * A rule as the app uses it: like AlertRule, with the webhook token. In `<dataDir>/alerts.json`
+ * the token is always null: it lives in the `alert` secret file (base/secret-box.ts). Files
+ * written before that have it here in plain text, and it moves out on load.
+ */
 export const StoredRule = z.object({
   id: z.string(),
   name: z.string(),
@@ -72,16 +78,44 @@ export function slugFor(name: string, taken: ReadonlySet<string>): string {
 
 type Listener = (rules: readonly StoredRule[]) => void
 
-/** Alert rules in lowdb (atomic writes, versioned, a corrupt file is set aside). */
+/** The rule as alerts.json keeps it: no token. */
+function withoutToken(rule: StoredRule): StoredRule {
+  const webhook = rule.actions.webhook
+  if (webhook === null || webhook.token === null) return rule
+  return { ...rule, actions: { ...rule.actions, webhook: { ...webhook, token: null } } }
+}
+
+function withToken(rule: StoredRule, token: string | undefined): StoredRule {
+  const webhook = rule.actions.webhook
+  if (webhook === null || token === undefined) return rule
+  return { ...rule, actions: { ...rule.actions, webhook: { ...webhook, token } } }
+}
+
+/**
+ * Alert rules in lowdb (atomic writes, versioned, a corrupt file is set aside); their webhook
+ * tokens in the `alert` secret file, under the rule's id.
+ */
 export class RuleStore {
   private readonly store: JsonStore<typeof RulesFile>
+  private readonly vault: SecretVault
   private readonly listeners = new Set<Listener>()
+  /** The rules with their tokens (what list() answers; rebuilt on every change). */
+  private rules: StoredRule[] = []
 
   constructor(
     dataDir: string,
-    logger: Logger,
+    private readonly logger: Logger,
     private readonly now: () => number,
+    codec?: SecretCodec,
   ) {
+    this.vault = new SecretVault({
+      dataDir,
+      domain: 'alert',
+      logger,
+      codec,
+      now,
+      lostHint: 'The alert rules are kept; enter their webhook tokens again.',
+    })
     this.store = new JsonStore({
       ...RULES_DOCUMENT,
       file: join(dataDir, RULES_DOCUMENT.name),
@@ -92,25 +126,36 @@ export class RuleStore {
   }
 
   get warnings(): readonly string[] {
-    return this.store.warnings
+    return [...this.store.warnings, ...this.vault.warnings]
   }
 
   async load(): Promise<void> {
     await this.store.load()
+    await this.vault.load()
+    const rules = this.store.data.rules.map((r) => withToken(r, this.vault.get(r.id).webhookToken))
+    const plain = this.store.data.rules.filter((r) => (r.actions.webhook?.token ?? null) !== null)
+    this.rules = rules
+    if (plain.length === 0) return
+    // Secret file first (inside write): a crash in between leaves the tokens in both files.
+    await this.write(rules)
+    this.logger.info('webhook tokens moved out of alerts.json', {
+      rules: plain.length,
+      to: this.vault.codecName,
+    })
   }
 
   list(): readonly StoredRule[] {
-    return this.store.data.rules
+    return this.rules
   }
 
   get(id: string): StoredRule {
-    const rule = this.store.data.rules.find((r) => r.id === id)
+    const rule = this.rules.find((r) => r.id === id)
     if (!rule) throw new ApiError('NOT_FOUND', `No alert rule "${id}".`)
     return rule
   }
 
   async create(input: AlertRuleInput): Promise<StoredRule> {
-    const rules = this.store.data.rules
+    const rules = this.rules
     if (rules.length >= MAX_RULES) throw new ApiError('CONFLICT', `At most ${MAX_RULES} rules.`)
     const parsed = AlertRuleInputSchema.parse(input)
     const now = this.now()
@@ -162,13 +207,13 @@ export class RuleStore {
       actions: actions ? { notify: actions.notify, mqtt: actions.mqtt, webhook } : before.actions,
       updatedAt: this.now(),
     }
-    await this.save(this.store.data.rules.map((r) => (r.id === patch.id ? after : r)))
+    await this.save(this.rules.map((r) => (r.id === patch.id ? after : r)))
     return { before, after }
   }
 
   async delete(id: string): Promise<StoredRule> {
     const rule = this.get(id)
-    await this.save(this.store.data.rules.filter((r) => r.id !== id))
+    await this.save(this.rules.filter((r) => r.id !== id))
     return rule
   }
 
@@ -178,7 +223,19 @@ export class RuleStore {
   }
 
   private async save(rules: StoredRule[]): Promise<void> {
-    await this.store.replace({ rules })
+    await this.write(rules)
+    this.rules = rules
     for (const listener of this.listeners) listener(rules)
+  }
+
+  /** Tokens to the secret file, then the rules without them to alerts.json. */
+  private async write(rules: StoredRule[]): Promise<void> {
+    for (const rule of rules) {
+      const token = rule.actions.webhook?.token ?? null
+      this.vault.set(rule.id, token === null ? {} : { webhookToken: token })
+    }
+    this.vault.retain(new Set(rules.map((r) => r.id)))
+    await this.vault.save()
+    await this.store.replace({ rules: rules.map(withoutToken) })
   }
 }

@@ -16,6 +16,7 @@ import { backupHandlers } from '../backup/backup-handlers'
 import type { Clock } from '../base/clock'
 import type { EventBus } from '../base/event-bus'
 import type { Logger } from '../base/logger'
+import type { SecretCodec } from '../base/secret-box'
 import type { DeviceRegistry } from '../devices/device-registry'
 import { exportHandlers } from '../export/export-handlers'
 import { ExportService, type ReadingsCursor } from '../export/export-service'
@@ -64,6 +65,8 @@ export interface IntegrationsDeps {
   backupDirs?: readonly string[]
   /** Roles (cluster/): who delivers alerts, and whether this instance evaluates them at all. */
   alerts?: Pick<AlertServiceOptions, 'gate' | 'evaluate'>
+  /** Seals the InfluxDB and webhook secrets at rest (see base/secret-box.ts). */
+  secrets?: SecretCodec
 }
 
 export interface Integrations {
@@ -81,7 +84,12 @@ export interface Integrations {
 
 export async function createIntegrations(d: IntegrationsDeps): Promise<Integrations> {
   const { clock, events, settings, devices, readings } = d
-  const store = new IntegrationsStore(d.dataDir, d.logger.child('integrations'), () => clock.now())
+  const store = new IntegrationsStore(
+    d.dataDir,
+    d.logger.child('integrations'),
+    () => clock.now(),
+    d.secrets,
+  )
   await store.load()
   const target = new MqttTarget({
     mqtt: d.mqtt,
@@ -110,6 +118,7 @@ export async function createIntegrations(d: IntegrationsDeps): Promise<Integrati
     units: () => settings.get().ui.units,
     offlineAfterMs: () => settings.get().devices.offlineAfterS * 1000,
     onIncident: (incident, reason) => forwarder.addAlert(incident, reason),
+    secrets: d.secrets,
     ...d.alerts,
   })
   await alerts.start()

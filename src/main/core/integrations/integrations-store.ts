@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import {
@@ -8,15 +9,77 @@ import {
   type IntegrationsView,
 } from '../../../shared/contract/integrations'
 import { ApiError } from '../../../shared/errors'
-import { JsonStore, type JsonDocument } from '../base/json-store'
+import { JsonStore, parseJsonDocument, type JsonDocument } from '../base/json-store'
 import type { Logger } from '../base/logger'
+import { plainCodec, SecretFile, type SecretCodec, type SecretFields } from '../base/secret-box'
+import { SecretVault } from '../base/secret-vault'
 import type { InfluxForwardConfig } from '../influx/influx-forwarder'
 
+/**
+ * The InfluxDB settings as integrations.json holds them. The password and token live in the
+ * `integration` secret file (base/secret-box.ts) under INFLUX_SECRET_ID; files written
+ * before that have them here in plain text, and they move out on load.
+ */
 const StoredInflux = InfluxConfigView.omit({ hasPassword: true, hasToken: true }).extend({
-  password: z.string().nullable(),
-  token: z.string().nullable(),
+  password: z.string().nullable().optional(),
+  token: z.string().nullable().optional(),
 })
 type StoredInflux = z.infer<typeof StoredInflux>
+
+/** The InfluxDB settings with their secrets (an InfluxForwardConfig plus `enabled`). */
+type SavedInflux = Omit<StoredInflux, 'password' | 'token'> & {
+  password: string | null
+  token: string | null
+}
+
+/** The secret file's entry for the InfluxDB credentials. */
+export const INFLUX_SECRET_ID = 'influx'
+const INFLUX_SECRET_FIELDS = ['password', 'token'] as const
+
+function influxSecrets(influx: StoredInflux): SecretFields {
+  const fields: SecretFields = {}
+  for (const field of INFLUX_SECRET_FIELDS) {
+    const value = influx[field]
+    if (value) fields[field] = value
+  }
+  return fields
+}
+
+function withoutSecrets(influx: StoredInflux): StoredInflux {
+  const copy = { ...influx }
+  for (const field of INFLUX_SECRET_FIELDS) delete copy[field]
+  return copy
+}
+
+/** Saved settings + their secrets: what the forwarder and the history store use. */
+function withSecrets(influx: StoredInflux, secrets: SecretFields): SavedInflux {
+  // Secrets still in the JSON (a file not yet migrated) count as much as the secret file's.
+  const plain = influxSecrets(influx)
+  return {
+    ...withoutSecrets(influx),
+    password: secrets.password ?? plain.password ?? null,
+    token: secrets.token ?? plain.token ?? null,
+  }
+}
+
+/**
+ * The saved InfluxDB connection with its secrets, read without taking either file over (the
+ * history store at start-up, before IntegrationsStore loads; the CLI export). Defaults when
+ * integrations.json is missing or unreadable, no secrets when the secret file is unreadable
+ * (IntegrationsStore reports both problems itself).
+ */
+export function readSavedInflux(dataDir: string, codec?: SecretCodec): InfluxForwardConfig {
+  let influx: StoredInflux
+  try {
+    const raw = readFileSync(join(dataDir, INTEGRATIONS_DOCUMENT.name), 'utf8')
+    influx = parseJsonDocument(raw, INTEGRATIONS_DOCUMENT).value.influx
+  } catch {
+    influx = defaultIntegrations().influx
+  }
+  const loaded = new SecretFile(dataDir, codec ?? plainCodec, 'integration').loadSync()
+  const secrets = loaded.ok ? (loaded.secrets.get(INFLUX_SECRET_ID) ?? {}) : {}
+  return withSecrets(influx, secrets)
+}
 
 const IntegrationsFile = z.object({
   influx: StoredInflux,
@@ -33,7 +96,7 @@ export const INTEGRATIONS_DOCUMENT: JsonDocument<typeof IntegrationsFile> = {
   version: 1,
 }
 
-export function defaultIntegrations(): IntegrationsFile {
+export function defaultIntegrations(): IntegrationsFile & { influx: InfluxForwardConfig } {
   return {
     influx: {
       enabled: false,
@@ -60,12 +123,30 @@ export function defaultIntegrations(): IntegrationsFile {
 
 type Listener = (view: IntegrationsView) => void
 
-/** InfluxDB and Home Assistant settings in `<dataDir>/integrations.json`; secrets stay in main. */
+/**
+ * InfluxDB and Home Assistant settings in `<dataDir>/integrations.json`; the InfluxDB
+ * password and token in the `integration` secret file, never in a view, event or log.
+ */
 export class IntegrationsStore {
   private readonly store: JsonStore<typeof IntegrationsFile>
+  private readonly vault: SecretVault
   private readonly listeners = new Set<Listener>()
 
-  constructor(dataDir: string, logger: Logger, now: () => number) {
+  constructor(
+    dataDir: string,
+    private readonly logger: Logger,
+    now: () => number,
+    codec?: SecretCodec,
+  ) {
+    this.vault = new SecretVault({
+      dataDir,
+      domain: 'integration',
+      logger,
+      codec,
+      now,
+      lostHint:
+        'The InfluxDB settings are kept; enter its password (or 2.x token) again under Integrations.',
+    })
     this.store = new JsonStore({
       ...INTEGRATIONS_DOCUMENT,
       file: join(dataDir, INTEGRATIONS_DOCUMENT.name),
@@ -76,15 +157,25 @@ export class IntegrationsStore {
   }
 
   get warnings(): readonly string[] {
-    return this.store.warnings
+    return [...this.store.warnings, ...this.vault.warnings]
   }
 
   async load(): Promise<void> {
     await this.store.load()
+    await this.vault.load()
+    const plain = influxSecrets(this.store.data.influx)
+    if (Object.keys(plain).length === 0) return
+    this.vault.set(INFLUX_SECRET_ID, { ...this.vault.get(INFLUX_SECRET_ID), ...plain })
+    // Secret file first: a crash in between leaves the secrets in both, never in neither.
+    await this.vault.save()
+    await this.store.replace({ ...this.store.data, influx: withoutSecrets(this.store.data.influx) })
+    this.logger.info('InfluxDB secrets moved out of integrations.json', {
+      to: this.vault.codecName,
+    })
   }
 
   view(): IntegrationsView {
-    const { password, token, ...influx } = this.store.data.influx
+    const { password, token, ...influx } = this.influxSaved()
     return {
       influx: { ...influx, hasPassword: password !== null, hasToken: token !== null },
       homeAssistant: { ...this.store.data.homeAssistant },
@@ -94,13 +185,12 @@ export class IntegrationsStore {
 
   /** The forwarder's configuration (with secrets), or null when forwarding is off. */
   influxTarget(): InfluxForwardConfig | null {
-    const influx = this.store.data.influx
-    return influx.enabled ? { ...influx } : null
+    return this.store.data.influx.enabled ? this.influxSaved() : null
   }
 
   /** The settings as saved, enabled or not (for "Test connection"). */
-  influxSaved(): InfluxForwardConfig {
-    return { ...this.store.data.influx }
+  influxSaved(): SavedInflux {
+    return withSecrets(this.store.data.influx, this.vault.get(INFLUX_SECRET_ID))
   }
 
   homeAssistant(): HomeAssistantConfig {
@@ -117,7 +207,7 @@ export class IntegrationsStore {
   }
 
   async setInflux(input: InfluxConfigInput): Promise<IntegrationsView> {
-    const current = this.store.data.influx
+    const current = this.influxSaved()
     const { password, token, ...rest } = input
     const next = StoredInflux.parse({
       ...current,
@@ -128,7 +218,9 @@ export class IntegrationsStore {
     if (next.enabled && next.version === '2' && (next.org === '' || next.bucket === '')) {
       throw new ApiError('BAD_INPUT', 'InfluxDB 2.x needs an organisation and a bucket.')
     }
-    await this.save({ ...this.store.data, influx: next })
+    this.vault.set(INFLUX_SECRET_ID, influxSecrets(next))
+    await this.vault.save()
+    await this.save({ ...this.store.data, influx: withoutSecrets(next) })
     return this.view()
   }
 

@@ -2,12 +2,9 @@ import type { Settings } from '../../../shared/contract/settings'
 import type { Clock } from '../base/clock'
 import type { Logger } from '../base/logger'
 import type { FetchLike } from '../influx/influx-client'
-import {
-  readSavedInflux,
-  resolveHistoryChoice,
-  type HistoryChoice,
-  type HistoryOverrides,
-} from './history-choice'
+import type { SecretCodec } from '../base/secret-box'
+import { readSavedInflux } from '../integrations/integrations-store'
+import { resolveHistoryChoice, type HistoryChoice, type HistoryOverrides } from './history-choice'
 import type { HistoryStore } from './history-store'
 import { InfluxHistory } from './influx-history/influx-history'
 import { ReadingsStore } from './readings-store'
@@ -28,6 +25,8 @@ export interface CreateHistoryOptions {
    */
   sqlite?: ReadingsStore
   fetch?: FetchLike
+  /** Opens the saved InfluxDB password/token (the desktop app's OS keychain); default plain. */
+  secrets?: SecretCodec
 }
 
 /**
@@ -41,7 +40,7 @@ export function createHistoryStore(options: CreateHistoryOptions): HistoryStore 
   try {
     choice = resolveHistoryChoice(
       options.settings(),
-      readSavedInflux(options.dataDir),
+      readSavedInflux(options.dataDir, options.secrets),
       options.overrides,
     )
   } catch (error) {

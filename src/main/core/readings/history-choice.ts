@@ -1,9 +1,5 @@
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import type { Settings } from '../../../shared/contract/settings'
-import { parseJsonDocument } from '../base/json-store'
 import type { InfluxForwardConfig } from '../influx/influx-forwarder'
-import { defaultIntegrations, INTEGRATIONS_DOCUMENT } from '../integrations/integrations-store'
 
 /** Command-line / environment overrides of the history store (web mode, `serve`). */
 export interface HistoryOverrides {
@@ -28,21 +24,6 @@ const HISTORY_QUEUE_MB = 1024
  * as the SQLite store's 250 ms write buffer (forwarding's own interval is for the network).
  */
 const HISTORY_FLUSH_S = 0.25
-
-/**
- * The InfluxDB connection saved under Integrations (`integrations.json`: URL, version,
- * database/bucket, org, credentials, measurement), read without taking the file over: one
- * source of truth for "which InfluxDB", whether forwarding is on or not. Defaults when the
- * file is missing or unreadable (IntegrationsStore reports that problem itself).
- */
-export function readSavedInflux(dataDir: string): InfluxForwardConfig {
-  try {
-    const raw = readFileSync(join(dataDir, INTEGRATIONS_DOCUMENT.name), 'utf8')
-    return parseJsonDocument(raw, INTEGRATIONS_DOCUMENT).value.influx
-  } catch {
-    return defaultIntegrations().influx
-  }
-}
 
 /**
  * Settings (history.store), then the saved InfluxDB connection, then the overrides, in that

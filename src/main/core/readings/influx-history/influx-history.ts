@@ -1,6 +1,5 @@
 import { join } from 'node:path'
 import type { ReadingPoint } from '../../../../shared/contract/readings'
-import { ApiError } from '../../../../shared/errors'
 import type { Clock } from '../../base/clock'
 import type { Logger } from '../../base/logger'
 import type { FetchLike } from '../../influx/influx-client'
@@ -9,9 +8,7 @@ import type { HistoryQuery, HistoryResult, HistoryStore } from '../history-store
 import type { ReadingsStats } from '../readings-writer'
 import { historyGrid } from './bucket-grid'
 import type { HistoryReads } from './history-reads'
-import { Influx1Reads } from './influx1-reads'
-import { Influx2Reads } from './influx2-reads'
-import { InfluxReader } from './influx-reader'
+import { compare, guardRead, rawPoints, readsFor } from './influx-raw'
 
 export interface InfluxHistoryOptions {
   dataDir: string
@@ -61,15 +58,7 @@ export class InfluxHistory implements HistoryStore {
       minBackoffMs: options.minBackoffMs,
       maxBackoffMs: options.maxBackoffMs,
     })
-    const reader = new InfluxReader(target, options.fetch)
-    this.reads =
-      target.version === '1'
-        ? new Influx1Reads(reader, {
-            database: target.database,
-            retentionPolicy: target.retentionPolicy,
-            measurement: target.measurement,
-          })
-        : new Influx2Reads(reader, { bucket: target.bucket, measurement: target.measurement })
+    this.reads = readsFor(target, options.fetch)
   }
 
   /** Lines still in memory (not yet in the on-disk queue): what a crash could lose. */
@@ -148,37 +137,13 @@ export class InfluxHistory implements HistoryStore {
     )
   }
 
-  /**
-   * Pages through raw points in time order with a (time, offset) cursor: the next page
-   * starts at the last page's last instant, skipping the rows of it already read, so an
-   * instant with more rows than a page is read across pages and none is read twice. Memory:
-   * one page plus one instant.
-   */
+  /** Raw points in time order (see rawPoints), after what this instance wrote so far. */
   async *iterate(
     range: { from: number; to: number },
     deviceIds?: readonly string[],
   ): AsyncGenerator<ReadingPoint> {
     await this.flush()
-    const limit = this.options.pageRows ?? 10_000
-    let from = range.from
-    let offset = 0
-    // The last instant's points wait until the instant is complete, to be sorted together.
-    let carry: ReadingPoint[] = []
-    for (;;) {
-      const page = await this.guard(() =>
-        this.reads.rawPage({ from, to: range.to }, deviceIds, limit, offset),
-      )
-      const points = carry.concat(page.points)
-      const lastTs = page.lastTs
-      if (page.rows < limit || lastTs === null) {
-        yield* ordered(points)
-        return
-      }
-      yield* ordered(points.filter((p) => p.ts < lastTs))
-      carry = points.filter((p) => p.ts === lastTs)
-      offset = lastTs === from ? offset + page.rows : page.lastRows
-      from = lastTs
-    }
+    yield* rawPoints(this.reads, range, deviceIds, this.options.pageRows ?? 10_000)
   }
 
   async deleteDevice(deviceId: string): Promise<void> {
@@ -193,24 +158,7 @@ export class InfluxHistory implements HistoryStore {
     await this.writer.close()
   }
 
-  /** Read failures become UNAVAILABLE errors that say which store failed. */
-  private async guard<T>(read: () => Promise<T>): Promise<T> {
-    try {
-      return await read()
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
-      throw new ApiError('UNAVAILABLE', `Reading history from InfluxDB failed: ${message}`)
-    }
+  private guard<T>(read: () => Promise<T>): Promise<T> {
+    return guardRead(read)
   }
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
-}
-
-/** Same instant: device, then metric, in code-unit order (as the SQLite store's export). */
-function ordered(points: ReadingPoint[]): ReadingPoint[] {
-  return points.sort(
-    (a, b) => a.ts - b.ts || compare(a.deviceId, b.deviceId) || compare(a.metric, b.metric),
-  )
 }
