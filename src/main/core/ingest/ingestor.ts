@@ -6,7 +6,6 @@ import type { TopicMapping } from '../../../shared/parsers/ecosystems/manual-map
 import { Z2mRegistry } from '../../../shared/parsers/ecosystems/z2m-registry'
 import { HaRegistry } from '../../../shared/parsers/ha-registry'
 import { parseMessage, type ParseContext } from '../../../shared/parsers/parse-message'
-import { safePreview } from '../../../shared/parsers/text'
 import type { DeviceUpdate, UnparsedReason } from '../../../shared/parsers/types'
 import type { Clock, Timer } from '../base/clock'
 import type { Logger } from '../base/logger'
@@ -20,7 +19,9 @@ import { LagMeter } from './lag-meter'
 import { dropOutOfRange } from './range-check'
 import { RedeliveryFilter } from './redelivery-filter'
 import { StoreOnlyPath } from './store-only'
+import { StoredFanout } from './stored-fanout'
 import { UiBatch } from './ui-batch'
+import { UnparsedLog } from './unparsed-log'
 
 export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void
 
@@ -61,8 +62,6 @@ const STORE_AND_OBSERVE: IngestRoute = { store: true, observe: true }
 /** Readings per readings.batch event; past this the oldest of the tick are left out (the UI only needs recent ones). */
 export const MAX_BATCH = 5000
 
-type StoredListener = { listener: (points: readonly ReadingPoint[]) => void; active: () => boolean }
-
 /**
  * The path from "an MQTT message arrived" to "stored, registered, shown": parse (total,
  * never throws) → drop redeliveries → device registry + readings store → coalesced UI
@@ -82,10 +81,9 @@ export class Ingestor {
   private readonly lag = new LagMeter()
   private readonly clockWarnings = new ClockWarnings()
   private readonly counters: IngestCounters
-  private readonly unparsedRing: UnparsedRecord[] = []
+  private readonly unparsedLog: UnparsedLog
   private readonly uiBatch = new UiBatch(MAX_BATCH)
-  private stored: ReadingPoint[] = []
-  private readonly storedListeners = new Set<StoredListener>()
+  private readonly stored: StoredFanout
   private readonly pendingDevices = new Set<string>()
   private readonly context: ParseContext
   /** Reused for every message: the registry reads it and keeps nothing of it. */
@@ -99,6 +97,8 @@ export class Ingestor {
     this.context = { prefix: options.prefix(), ha: this.ha, z2m: this.z2m }
     if (options.mappings) this.context.mappings = options.mappings
     this.counters = new IngestCounters(options.clock.now())
+    this.unparsedLog = new UnparsedLog(this.counters, options.maxUnparsed)
+    this.stored = new StoredFanout(options.logger)
     this.highWater = options.highWater ?? 20_000
     this.storeOnly = new StoreOnlyPath(options.registry, options.store, this.counters)
     this.gate = new BackpressureGate({
@@ -137,7 +137,8 @@ export class Ingestor {
       }
       this.context.prefix = this.options.prefix()
       const outcome = parseMessage(message, this.context)
-      if (outcome.kind === 'unparsed') this.recordUnparsed(message, outcome.reason, outcome.detail)
+      if (outcome.kind === 'unparsed')
+        this.unparsedLog.record(message, outcome.reason, outcome.detail)
       else if (outcome.kind === 'ignored') c.ignored++
       else {
         c.parsed++
@@ -146,7 +147,7 @@ export class Ingestor {
     } catch (error) {
       // Parsers are total; this guards the registry/store side, which must not take the app down either.
       this.options.logger.error('ingest failed', { error, topic: message.topic.slice(0, 200) })
-      this.recordUnparsed(
+      this.unparsedLog.record(
         message,
         'internal',
         error instanceof Error ? error.message : String(error),
@@ -176,8 +177,7 @@ export class Ingestor {
 
   /** Newest first. */
   unparsed(limit = 200, reason?: UnparsedReason): UnparsedRecord[] {
-    const all = this.unparsedRing.slice().reverse()
-    return (reason === undefined ? all : all.filter((r) => r.reason === reason)).slice(0, limit)
+    return this.unparsedLog.list(limit, reason)
   }
 
   /**
@@ -189,9 +189,7 @@ export class Ingestor {
     listener: (points: readonly ReadingPoint[]) => void,
     active: () => boolean = () => true,
   ): () => void {
-    const entry = { listener, active }
-    this.storedListeners.add(entry)
-    return () => this.storedListeners.delete(entry)
+    return this.stored.on(listener, active)
   }
 
   /** Emits whatever is pending now (also called by the tick). */
@@ -205,17 +203,7 @@ export class Ingestor {
     for (const id of this.pendingDevices)
       if (registry.has(id)) emit('device.updated', registry.get(id))
     this.pendingDevices.clear()
-    if (this.stored.length > 0) {
-      const points = this.stored
-      this.stored = []
-      for (const { listener } of this.storedListeners) {
-        try {
-          listener(points)
-        } catch (error) {
-          this.options.logger.error('stored-readings listener failed', { error })
-        }
-      }
-    }
+    this.stored.flush()
     if (this.uiBatch.size > 0) emit('readings.batch', this.uiBatch.take())
     this.gate.check()
   }
@@ -263,7 +251,7 @@ export class Ingestor {
       }
       if (update.ts !== undefined && !message.retain)
         this.lag.recordDeviceTime(deviceId, update.ts, message.receivedAt)
-      const keep = this.wantsStored()
+      const keep = this.stored.wanted()
       for (const r of readings) {
         this.uiBatch.add(deviceId, r.metric, readingsTs, r.value)
         if (keep) this.stored.push({ deviceId, metric: r.metric, ts: readingsTs, value: r.value })
@@ -279,20 +267,14 @@ export class Ingestor {
     registry.observe(update, meta, readingsTs)
   }
 
-  private wantsStored(): boolean {
-    for (const { active } of this.storedListeners) if (active()) return true
-    return false
-  }
-
   private shed(): Record<string, number> {
-    const shed: Record<string, number> = {
+    return {
       uiReadings: this.uiBatch.shed,
       storeFailed: this.options.store.stats.failed,
       unparsedEvicted: this.counters.unparsedEvicted,
       devicesRefused: this.counters.devicesRefused,
       ...this.options.extraShed?.(),
     }
-    return shed
   }
 
   /** Once a second: rates and lag, and an `ingest.stats` event while messages flow. */
@@ -302,28 +284,6 @@ export class Ingestor {
     if (this.counters.tick(lagMs, this.options.store.pending > 0 || this.gate.paused))
       this.options.emit('ingest.stats', this.stats())
     this.gate.check()
-  }
-
-  private recordUnparsed(message: MqttMessage, reason: UnparsedReason, detail: string): void {
-    const c = this.counters
-    c.unparsed++
-    c.unparsedByReason[reason] = (c.unparsedByReason[reason] ?? 0) + 1
-    this.unparsedRing.push({
-      at: message.receivedAt,
-      topic: message.topic.length > 256 ? `${message.topic.slice(0, 256)}…` : message.topic,
-      source: message.source,
-      reason,
-      detail: detail.slice(0, 300),
-      preview: safePreview(message.payload),
-      size: message.payload.byteLength,
-      qos: message.qos,
-      retain: message.retain,
-    })
-    const max = this.options.maxUnparsed ?? 200
-    if (this.unparsedRing.length > max) {
-      c.unparsedEvicted += this.unparsedRing.length - max
-      this.unparsedRing.splice(0, this.unparsedRing.length - max)
-    }
   }
 
   private scheduleTick(): void {
