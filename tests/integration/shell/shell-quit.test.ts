@@ -7,9 +7,14 @@ import mqtt, { type MqttClient } from 'mqtt'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createCore, type Core } from '../../../src/main/core/create-core'
 import { silentLogger } from '../../../src/main/core/base/logger'
+import { installCloseToTray } from '../../../src/main/shell/close-to-tray'
+import { createMainWindow } from '../../../src/main/shell/main-window'
+import { createPagePolicy } from '../../../src/main/shell/page-policy'
 import { installQuitSequence } from '../../../src/main/shell/quit-sequence'
+import { TrayController, type MenuItemOptions } from '../../../src/main/shell/tray'
+import { DEFAULT_SIZE } from '../../../src/main/shell/window-state'
 import { tempDir } from '../../helpers/temp-dir'
-import { FakeApp, fakeEvent } from '../../unit/shell/fake-electron'
+import { Emitter, FakeApp, FakeBrowserWindow, fakeEvent } from '../../unit/shell/fake-electron'
 
 let dir: { path: string; cleanup: () => Promise<void> }
 const clients: MqttClient[] = []
@@ -127,5 +132,88 @@ describe('quitting the desktop app', () => {
     failing.emit('will-quit', fakeEvent({}))
     expect(await second.done).toBe(1)
     expect(errors[1]).toMatch(/closing the core failed/)
+  })
+
+  it('keeps the broker serving with the window closed to the tray; the tray’s Quit then quits cleanly', async () => {
+    const core = await startCore()
+    const port = core.mqtt.broker!.tcpPort
+    // Wired as src/main/index.ts wires it: tray, close policy, quit sequence.
+    const app = new FakeApp()
+    const menus: MenuItemOptions[][] = []
+    const tray = new TrayController({
+      tray: Object.assign(new Emitter(), {
+        setToolTip: () => undefined,
+        setContextMenu: (menu: unknown) => menus.push(menu as MenuItemOptions[]),
+        destroy: () => undefined,
+      }),
+      buildMenu: (items) => items,
+      core,
+      open: () => undefined,
+      quit: () => app.quit(),
+      log: silentLogger,
+    })
+    const { done } = installQuitSequence(app, {
+      log: silentLogger,
+      close: async () => {
+        tray.close()
+        await core.close()
+      },
+    })
+    const notices: string[] = []
+    installCloseToTray(app, {
+      platform: 'linux',
+      dataDir: dir.path,
+      closeToTray: () => core.settings.get().desktop.closeToTray,
+      trayShown: () => true,
+      Notification: class extends Emitter {
+        static isSupported = () => true
+        constructor(private readonly notice: { title: string }) {
+          super()
+        }
+        show(): void {
+          notices.push(this.notice.title)
+        }
+      },
+      open: () => undefined,
+      log: silentLogger,
+    })
+    const win = createMainWindow({
+      BrowserWindow: FakeBrowserWindow,
+      preloadFile: '/app/out/preload/index.cjs',
+      policy: createPagePolicy({ indexFile: '/app/out/renderer/index.html' }),
+      state: { ...DEFAULT_SIZE, maximized: false },
+      onClose: () => undefined,
+    })
+    app.track(win)
+    win.close()
+    expect(app.quitCalls).toBe(0)
+    expect(notices).toEqual(['ESP32 IoT Control Center is still running'])
+
+    // A device connecting now is served and seen online.
+    const device = await connect(port, {
+      clientId: 'd2',
+      will: { topic: 'iot/d2/status', payload: Buffer.from('offline'), qos: 1, retain: true },
+    })
+    await device.publishAsync('iot/d2/status', 'online', { qos: 1, retain: true })
+    await expect
+      .poll(async () => {
+        const listed = await core.call('devices.list', {})
+        return listed.ok && JSON.stringify(listed.result).includes('"online":true')
+      })
+      .toBe(true)
+    const deviceClosed = new Promise<void>((resolve) => device.once('close', () => resolve()))
+
+    const quitItem = menus.at(-1)?.find((item) => item.label === 'Quit')
+    expect(quitItem?.click).toBeDefined()
+    quitItem?.click?.()
+    expect(await done).toBe(0)
+    expect(app.exitCode).toBe(0)
+    await deviceClosed
+    const next = await startCore()
+    try {
+      expect(await retained(next.mqtt.broker!.tcpPort, 'iot/d2/status')).toBe('offline')
+    } finally {
+      await next.close()
+    }
   })
 })
