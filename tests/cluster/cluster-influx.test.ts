@@ -1,8 +1,8 @@
 /**
- * The issue's deployment (17, items 1-3): one Mosquitto, a real influxd 1.x, two ingest
- * `serve` processes writing to it through a shared subscription and one view reading from
- * it. Every reading is in InfluxDB exactly once per device, and the view's history (served
- * from InfluxDB) equals that, although the view itself never wrote a point.
+ * The issue's deployment (17, items 1-4): one Mosquitto, a real influxd 1.x, two ingest
+ * `serve` processes writing to it through a shared subscription and two views reading from
+ * it. Every reading is in InfluxDB exactly once per device, and each view's history (served
+ * from InfluxDB) equals that, although no view ever wrote a point.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -73,7 +73,8 @@ describe('two ingest instances and a view sharing Mosquitto and InfluxDB', () =>
     const a = role('influx-a', 'ingest')
     const b = role('influx-b', 'ingest')
     const view = role('influx-view', 'view')
-    await Promise.all([a.start(), b.start(), view.start()])
+    const view2 = role('influx-view-2', 'view')
+    await Promise.all([a.start(), b.start(), view.start(), view2.start()])
     const fleet = new Fleet(broker.url, DEVICES)
     await fleet.connect()
     const started = Date.now()
@@ -95,23 +96,29 @@ describe('two ingest instances and a view sharing Mosquitto and InfluxDB', () =>
     )
     for (const id of fleet.ids) expect(perDevice.get(id) ?? 0, id).toBe(PER_DEVICE)
 
-    // The view answers from InfluxDB: the same count per device, the sum of both writers.
-    const fromView = await view.storedPerDevice(fleet.ids, 'temperature')
-    for (const id of fleet.ids) expect(fromView.get(id) ?? 0, id).toBe(PER_DEVICE)
+    // The views answer from InfluxDB: the same count per device, the sum of both writers.
+    for (const v of [view, view2]) {
+      const fromView = await v.storedPerDevice(fleet.ids, 'temperature')
+      for (const id of fleet.ids) expect(fromView.get(id) ?? 0, `${v.name} ${id}`).toBe(PER_DEVICE)
+    }
     // Each ingest instance wrote its share only (the view wrote nothing: it has no writer).
     const statsOf = async (s: ServeInstance): Promise<number> =>
       (await s.call<{ readings: number }>('ingest.stats')).readings
-    const [ra, rb, rv] = await Promise.all([statsOf(a), statsOf(b), statsOf(view)])
-    expect(ra + rb).toBe(total)
+    const [ra, rb, rv, rv2] = await Promise.all([a, b, view, view2].map(statsOf))
+    expect(ra! + rb!).toBe(total)
     expect(ra).toBeGreaterThan(0)
     expect(rb).toBeGreaterThan(0)
-    expect(rv).toBe(0)
-    // And it knows the boards from the broker, with their names from the retained info.
-    const devices =
-      await view.call<{ id: string; name: string; online: boolean | null }[]>('devices.list')
-    expect(devices.filter((d) => d.id.startsWith('sim-') && d.online === true)).toHaveLength(
-      DEVICES,
-    )
+    expect([rv, rv2]).toEqual([0, 0])
+    // Both know the same boards from the broker, online, named by their retained info.
+    const boards = async (v: ServeInstance): Promise<string[]> =>
+      (await v.call<{ id: string; name: string; online: boolean | null }[]>('devices.list'))
+        .filter((d) => d.id.startsWith('sim-') && d.online === true)
+        .map((d) => `${d.id}=${d.name}`)
+        .sort()
+    const seen = await boards(view)
+    expect(seen).toHaveLength(DEVICES)
+    expect(seen[7]).toBe('sim-007=Sim sim-007')
+    expect(await boards(view2)).toEqual(seen)
     await fleet.close()
   }, 400_000)
 })
