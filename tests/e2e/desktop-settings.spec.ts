@@ -11,7 +11,7 @@ test.afterAll(async () => {
   await app.stop()
 })
 
-test('desktop settings: auto-update is off until turned on, and takes only an https feed', async ({
+test('desktop settings: closing to the tray can be turned off; auto-update is off until turned on, and takes only an https feed', async ({
   page,
 }) => {
   const errors = watchErrors(page)
@@ -19,6 +19,19 @@ test('desktop settings: auto-update is off until turned on, and takes only an ht
   const card = page.getByRole('form', { name: 'Desktop app' })
   await expect(card).toBeVisible()
   await expect(card.getByText('web mode ignores them')).toBeVisible()
+  // Closing the window keeps the app collecting in the tray unless turned off.
+  const closeToTray = card.getByRole('checkbox', { name: /keep running in the tray/ })
+  await expect(closeToTray).toBeChecked()
+  await expect(card.getByText(/choose Quit in the tray icon’s menu/)).toBeVisible()
+  await closeToTray.click()
+  await expect(card.getByText('Saved.')).toBeVisible()
+  await expect(card.getByText(/Closing the window quits the app/)).toBeVisible()
+  await closeToTray.focus()
+  await page.keyboard.press('Space')
+  await expect(closeToTray).toBeChecked()
+  await closeToTray.click()
+  await expect(card.getByText(/Closing the window quits the app/)).toBeVisible()
+
   const autoUpdate = card.getByRole('checkbox', { name: /check for updates/ })
   await expect(autoUpdate).not.toBeChecked()
 
@@ -37,6 +50,7 @@ test('desktop settings: auto-update is off until turned on, and takes only an ht
 
   await page.reload()
   await expect(card.getByRole('checkbox', { name: /check for updates/ })).toBeChecked()
+  await expect(card.getByRole('checkbox', { name: /keep running in the tray/ })).not.toBeChecked()
   await expect(card.getByLabel('Update feed')).toHaveValue('https://updates.example.com/iotcc/')
   expect(errors).toEqual([])
 })

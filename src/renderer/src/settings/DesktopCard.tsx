@@ -3,7 +3,7 @@ import type { Settings, SettingsPatch } from '@shared/contract/settings'
 import { ErrorBanner } from '../components/ErrorBanner'
 
 /**
- * Desktop-app comforts: start at login, and auto-update, which stays off (no network call of
+ * Desktop-app comforts: start at login, what closing the window does, and auto-update, which stays off (no network call of
  * the app's own, no telemetry) until a person turns it on and gives a feed address.
  */
 export function DesktopCard({
@@ -65,6 +65,21 @@ export function DesktopCard({
         {linux
           ? 'On Linux, add the app to your desktop’s autostart (or run web mode as a service).'
           : 'The app starts in the tray, so the broker keeps serving your devices.'}
+      </p>
+      <span>Closing</span>
+      <label>
+        <input
+          type="checkbox"
+          checked={desktop.closeToTray}
+          aria-describedby="desktop-close-help"
+          onChange={(e) => void save({ closeToTray: e.target.checked })}
+        />{' '}
+        keep running in the tray when I close the window
+      </label>
+      <p id="desktop-close-help" className="muted form-grid__full">
+        {desktop.closeToTray
+          ? 'The broker keeps serving your devices, readings are stored and alerts notify. To quit, choose Quit in the tray icon’s menu (the menu bar on macOS) or the app menu.'
+          : 'Closing the window quits the app: devices lose their broker and nothing is recorded until you start it again.'}
       </p>
       <span>Updates</span>
       <label>
