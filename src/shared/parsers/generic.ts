@@ -22,6 +22,7 @@ import {
   MAX_METRICS,
   metricForKey,
   plausibleTs,
+  presenceWord,
 } from './text'
 import { parsed, unparsed, type ParseOutcome, type ParsedReading, type SourceFormat } from './types'
 
@@ -140,12 +141,7 @@ const STATUS_LEVELS = new Set(['status', 'availability', 'lwt'])
 export function parseStatusWord(topic: string, text: string): ParseOutcome | null {
   const parent = parentTopic(topic)
   if (parent === null || !STATUS_LEVELS.has(lastLevel(topic).toLowerCase())) return null
-  const word = text.trim().toLowerCase()
-  if (word !== 'online' && word !== 'offline') return null
-  return parsed({
-    deviceId: deviceIdFromTopic(parent),
-    format: 'json',
-    readings: [],
-    online: word === 'online',
-  })
+  const online = presenceWord(text)
+  if (online === null) return null
+  return parsed({ deviceId: deviceIdFromTopic(parent), format: 'json', readings: [], online })
 }

@@ -11,7 +11,7 @@
 import type { OurKind } from '../topics'
 import { readFlatJson } from './generic'
 import { parseSeedPayload } from './seed'
-import { isPlainObject, looksLikeJson, parseJson, shortString } from './text'
+import { isPlainObject, looksLikeJson, parseJson, presenceWord, shortString } from './text'
 import {
   ignored,
   parsed,
@@ -43,11 +43,9 @@ export function parseOurs(
 }
 
 function parseStatus(id: string, text: string): ParseOutcome {
-  const word = text.trim().toLowerCase()
-  if (word === 'online' || word === 'offline') {
-    return parsed({ deviceId: id, format: 'ours', readings: [], online: word === 'online' })
-  }
-  return unparsed('bad-status', 'status must be "online" or "offline"')
+  const online = presenceWord(text)
+  if (online === null) return unparsed('bad-status', 'status must be "online" or "offline"')
+  return parsed({ deviceId: id, format: 'ours', readings: [], online })
 }
 
 function parseInfo(id: string, text: string): ParseOutcome {

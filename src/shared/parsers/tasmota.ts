@@ -22,6 +22,7 @@ import {
   parseJson,
   shortString,
   slugMetric,
+  presenceWord,
 } from './text'
 import {
   ignored,
@@ -37,16 +38,9 @@ export function parseTasmota(device: string, kind: TasmotaKind, text: string): P
   if (kind === 'OTHER') return ignored('Tasmota telemetry we do not read')
   if (text.trim() === '') return ignored('cleared retained Tasmota topic')
   if (kind === 'LWT') {
-    const word = text.trim().toLowerCase()
-    if (word !== 'online' && word !== 'offline')
-      return unparsed('bad-status', 'LWT must be Online or Offline')
-    return parsed({
-      deviceId,
-      format: 'tasmota',
-      readings: [],
-      online: word === 'online',
-      info: { name: device },
-    })
+    const online = presenceWord(text)
+    if (online === null) return unparsed('bad-status', 'LWT must be Online or Offline')
+    return parsed({ deviceId, format: 'tasmota', readings: [], online, info: { name: device } })
   }
   const json = parseJson(text)
   if (!json.ok) return unparsed(json.reason, json.detail)

@@ -235,3 +235,13 @@ export function shortString(value: unknown, max = 64): string | undefined {
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
+
+/**
+ * A presence message: `online` → true, `offline` → false (any case, trimmed, as Tasmota's
+ * `Online`/`Offline` LWT), anything else → null. Our status, Last Wills and availability
+ * topics of every ecosystem that uses these two words.
+ */
+export function presenceWord(text: string): boolean | null {
+  const word = text.trim().toLowerCase()
+  return word === 'online' ? true : word === 'offline' ? false : null
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_PAYLOAD_BYTES, safePreview } from '../../../src/shared/parsers/text'
+import { MAX_PAYLOAD_BYTES, presenceWord, safePreview } from '../../../src/shared/parsers/text'
 import { parse } from './helpers'
 
 describe('payloads no parser should trust', () => {
@@ -62,5 +62,29 @@ describe('payloads no parser should trust', () => {
     expect(safePreview(new TextEncoder().encode(`${'x'.repeat(119)}°C`))).toBe(
       `${'x'.repeat(119)}…`,
     )
+  })
+})
+
+describe('presence messages', () => {
+  it('read online/offline in any case and spacing, in every ecosystem that uses the two words', () => {
+    expect(['online', ' Online\n', 'OFFLINE', 'offline '].map(presenceWord)).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ])
+    for (const word of ['', 'on', 'true', '1', 'online!', '{"state":"online"}'])
+      expect(presenceWord(word), word).toBeNull()
+    const online = (topic: string, text: string) => {
+      const outcome = parse(topic, text)
+      return outcome.kind === 'parsed' ? outcome.updates[0]?.online : outcome.kind
+    }
+    expect(online('tele/plug_1/LWT', 'Offline')).toBe(false)
+    expect(online('iot/board-1/status', 'online')).toBe(true)
+    expect(online('zigbee2mqtt/lamp/availability', '{"state":"offline"}')).toBe(false)
+    expect(online('zigbee2mqtt/lamp/availability', 'online')).toBe(true)
+    expect(online('zigbee2mqtt/lamp/availability', '{"state":"gone"}')).toBe('unparsed')
+    expect(online('garage/door/status', 'Online')).toBe(true)
+    expect(online('tele/plug_1/LWT', 'maybe')).toBe('unparsed')
   })
 })

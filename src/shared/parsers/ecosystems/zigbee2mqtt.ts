@@ -14,7 +14,7 @@
  */
 import { deviceIdFromTopic } from '../../topics'
 import { readFlatJson } from '../generic'
-import { isPlainObject, metricForKey, parseJson, shortString } from '../text'
+import { isPlainObject, metricForKey, parseJson, presenceWord, shortString } from '../text'
 import {
   ignored,
   parsed,
@@ -79,22 +79,17 @@ function fixUnit(reading: ParsedReading, known: Z2mDevice | undefined): void {
 }
 
 function parseAvailability(deviceId: string, text: string, info: ReportedInfo): ParseOutcome {
-  let word = text.trim().toLowerCase()
-  if (word.startsWith('{')) {
+  // {"state":"online"} since Zigbee2MQTT 2.0; the bare word with legacy_availability_payload.
+  let word = text
+  if (text.trim().startsWith('{')) {
     const json = parseJson(text)
     if (!json.ok) return unparsed(json.reason, json.detail)
     const state = isPlainObject(json.value) ? json.value.state : undefined
-    word = typeof state === 'string' ? state.toLowerCase() : ''
+    word = typeof state === 'string' ? state : ''
   }
-  if (word !== 'online' && word !== 'offline')
-    return unparsed('bad-status', 'availability must be online or offline')
-  return parsed({
-    deviceId,
-    format: 'zigbee2mqtt',
-    readings: [],
-    online: word === 'online',
-    info,
-  })
+  const online = presenceWord(word)
+  if (online === null) return unparsed('bad-status', 'availability must be online or offline')
+  return parsed({ deviceId, format: 'zigbee2mqtt', readings: [], online, info })
 }
 
 function infoOf(name: string, known: Z2mDevice | undefined): ReportedInfo {
