@@ -15,6 +15,12 @@ export const MAX_CHUNK_SIZE = 4096
 export const OTA_WINDOW = 8
 /** The app resends from `next` after this long without a status (step 2). */
 export const OTA_RESEND_AFTER_MS = 10_000
+/** The board's manifest limits (firmware/lib/iotfw/ota_manifest.py): files per update, */
+export const OTA_MAX_FILES = 64
+/** characters per path, */
+export const OTA_MAX_PATH_LENGTH = 96
+/** and bytes of the signed payload on `ota/manifest` (the board refuses it unread if larger). */
+export const OTA_MAX_MANIFEST_BYTES = 8192
 /** Free space a board keeps beyond the update's size (`no_space` otherwise). */
 export const OTA_SPACE_MARGIN = 16 * 1024
 /** Chunk header: tag, sequence number, CRC-32, each 4 bytes big-endian. */
@@ -67,9 +73,11 @@ export function parseOtaTopic(
 
 /**
  * Paths an update may write: `main.py` or a file under `lib/iotfw/`, relative, no `..`,
- * no empty segment (docs/ota.md "What an update is" and the manifest checks).
+ * no empty segment, at most OTA_MAX_PATH_LENGTH characters (docs/ota.md "What an update is"
+ * and the manifest checks).
  */
 export function isAllowedOtaPath(path: string): boolean {
+  if (path.length > OTA_MAX_PATH_LENGTH) return false
   if (path === 'main.py') return true
   if (!path.startsWith('lib/iotfw/')) return false
   const parts = path.split('/')
@@ -91,7 +99,15 @@ export const ManifestSchema = z
     version: z.string().min(1).max(64),
     chunk: z.number().int().min(MIN_CHUNK_SIZE).max(MAX_CHUNK_SIZE),
     total: z.number().int().nonnegative(),
-    files: z.array(ManifestFileSchema),
+    files: z.array(ManifestFileSchema).max(OTA_MAX_FILES),
+  })
+  .refine((m) => m.files.some((f) => f.path === 'main.py'), {
+    message: 'main.py must be in the update',
+    path: ['files'],
+  })
+  .refine((m) => new Set(m.files.map((f) => f.path)).size === m.files.length, {
+    message: 'a path is listed twice',
+    path: ['files'],
   })
   .refine((m) => m.total === chunkCount(totalSize(m.files), m.chunk), {
     message: 'total must be ceil(sum of sizes / chunk)',
@@ -119,6 +135,7 @@ export const OTA_FAILURE_REASONS = [
   'unsigned',
   'bad_signature',
   'bad_manifest',
+  'busy',
   'no_space',
   'hash_mismatch',
   'corrupt_chunk',
@@ -153,6 +170,8 @@ export const OtaStatusSchema = z.looseObject({
   need: z.number().optional(),
   free: z.number().optional(),
   error: z.string().optional(),
+  /** The chunk that kept arriving damaged (`corrupt_chunk`). */
+  chunk: z.number().int().nonnegative().optional(),
 })
 export type OtaStatus = z.infer<typeof OtaStatusSchema>
 
@@ -162,7 +181,10 @@ export function parseOtaStatus(payload: string | Uint8Array): OtaStatus | null {
   return parsed.success ? parsed.data : null
 }
 
-/** The update events a board sends on `<prefix>/<id>/event` (docs/ota.md steps 6–7). */
+/**
+ * The update events a board sends on `<prefix>/<id>/event` (docs/ota.md steps 6–7 and the
+ * refusals): a rollback is `update_failed` with `rolled_back: true`, there is no other event.
+ */
 export const OtaEventSchema = z.discriminatedUnion('event', [
   z.looseObject({
     event: z.literal('update_ok'),
@@ -174,14 +196,12 @@ export const OtaEventSchema = z.discriminatedUnion('event', [
     version: z.string().optional(),
     update: z.string().optional(),
     reason: z.string(),
+    /** true: the board went back to `previous` by itself; false: refused before the swap. */
     rolled_back: z.boolean().optional(),
+    /** With a rollback: the version the board went back to (`version` is the one tried). */
+    previous: z.string().optional(),
     error: z.string().optional(),
     path: z.string().optional(),
-  }),
-  z.looseObject({
-    event: z.literal('update_rolled_back'),
-    version: z.string().optional(),
-    reason: z.string().optional(),
   }),
 ])
 export type OtaEvent = z.infer<typeof OtaEventSchema>

@@ -166,7 +166,49 @@ describe('UpdateService', () => {
     const job = await h.service.start({ devices: ['x1'] })
     const end = await h.jobUntil(job.id, ended, 'job end')
     expect(device(end, 'x1')).toMatchObject({ state: 'failed', reason: 'crashed' })
-    expect(device(end, 'x1').message).toMatch(/rolled back/)
+    // As the firmware says it: update_failed, rolled_back true, `previous` the version it runs.
+    expect(board.events.at(-1)).toMatchObject({ version: '0.2.0', previous: '0.1.0' })
+    expect(device(end, 'x1').message).toMatch(/kept crashing: rolled back to 0\.1\.0$/)
+  })
+
+  it('a board still trying out an earlier update refuses (busy), and the job says why', async () => {
+    const board = await h.board('t1')
+    board.faults.onTrial = true
+    const job = await h.service.start({ devices: ['t1'] })
+    const end = await h.jobUntil(job.id, ended, 'job end')
+    expect(device(end, 't1')).toMatchObject({ state: 'failed', reason: 'busy' })
+    expect(device(end, 't1').message).toMatch(/earlier update/)
+    expect(device(end, 't1').message).not.toMatch(/rolled back/)
+    expect(board.events[0]).toMatchObject({ reason: 'busy', rolled_back: false })
+  })
+
+  it('an update_failed (rolled_back false) about this update ends the transfer with its reason', async () => {
+    const board = await h.board('f1')
+    board.faults.drop.add(9) // holds the transfer at 8 until the 400 ms resend
+    const job = await h.service.start({ devices: ['f1'] })
+    await h.jobUntil(job.id, (j) => device(j, 'f1').next >= 8, 'f1 at 8')
+    const update = board.statuses[0]!.update as string
+    // The failed status was lost: only the event tells the app.
+    h.service.handleMessage({
+      topic: 'iot/f1/event',
+      payload: Buffer.from(
+        JSON.stringify({
+          event: 'update_failed',
+          update,
+          version: '0.1.0',
+          reason: 'corrupt_chunk',
+          rolled_back: false,
+          chunk: 9,
+        }),
+      ),
+      qos: 1,
+      retain: false,
+      receivedAt: Date.now(),
+      source: 'test',
+    })
+    const end = await h.jobUntil(job.id, ended, 'job end')
+    expect(device(end, 'f1')).toMatchObject({ state: 'failed', reason: 'corrupt_chunk' })
+    expect(device(end, 'f1').message).toBe('A chunk kept arriving damaged')
   })
 
   it('skips a board already at the version and refuses one already in a running job', async () => {

@@ -62,6 +62,8 @@ export class FakeOtaBoard {
     offlineAfter: -1,
     /** The new version "crashes": roll back and report update_failed. */
     crash: false,
+    /** An earlier update is still on trial: every manifest is refused with `busy`. */
+    onTrial: false,
     /** Cancel requests received. */
     cancels: 0,
   }
@@ -127,12 +129,8 @@ export class FakeOtaBoard {
 
   private onManifest(payload: Buffer): void {
     const check = verifySignedManifest(payload, this.options.key)
-    if (!check.ok) {
-      const update = tryUpdateId(payload)
-      this.status('failed', { reason: check.reason }, update)
-      this.event({ event: 'update_failed', update, reason: check.reason })
-      return
-    }
+    if (this.faults.onTrial) return this.refuse(tryUpdateId(payload), 'busy', {})
+    if (!check.ok) return this.refuse(tryUpdateId(payload), check.reason, {})
     const m = check.manifest
     if (this.transfer?.manifest.update === m.update) {
       this.status('receiving', { next: this.transfer.next, total: m.total })
@@ -140,11 +138,8 @@ export class FakeOtaBoard {
     }
     const size = m.files.reduce((n, f) => n + f.size, 0)
     const free = this.options.free ?? 1_000_000
-    if (free < size + OTA_SPACE_MARGIN) {
-      this.status('failed', { reason: 'no_space', need: size + OTA_SPACE_MARGIN, free }, m.update)
-      this.event({ event: 'update_failed', update: m.update, reason: 'no_space' })
-      return
-    }
+    if (free < size + OTA_SPACE_MARGIN)
+      return this.refuse(m.update, 'no_space', { need: size + OTA_SPACE_MARGIN, free })
     this.transfer = { manifest: m, tag: updateTag(m.update), next: 0, data: [], badCrc: new Map() }
     this.status('receiving', { next: 0, total: m.total })
   }
@@ -217,14 +212,30 @@ export class FakeOtaBoard {
     await sleep(20)
     await this.connect()
     await sleep(this.options.trialMs ?? 50)
+    // A rollback as otaguard reports it: `version` the one tried, `previous` the one running.
     if (this.faults.crash)
       this.event({
         event: 'update_failed',
-        version: previous,
+        update,
+        version: t.manifest.version,
+        previous,
         reason: 'crashed',
         rolled_back: true,
       })
     else this.event({ event: 'update_ok', version: this.version, previous })
+  }
+
+  /** A refusal before the swap: `failed` status and update_failed (docs/ota.md). */
+  private refuse(update: string | null, reason: string, extra: Record<string, unknown>): void {
+    this.status('failed', { reason, ...extra }, update)
+    this.event({
+      event: 'update_failed',
+      update,
+      version: this.version,
+      reason,
+      rolled_back: false,
+      ...extra,
+    })
   }
 
   private status(state: string, extra: Record<string, unknown>, update?: string | null): void {

@@ -18,33 +18,9 @@ import {
   type OtaEvent,
   type OtaStatus,
 } from '../../../shared/ota/node'
-import type { Clock, Timer } from '../base/clock'
-import type { Logger } from '../base/logger'
-
-export interface DeviceRunContext {
-  clock: Clock
-  logger: Logger
-  prefix: () => string
-  publish: (deviceId: string, topic: string, payload: Buffer) => Promise<void>
-  /** Something visible changed (progress, state, message). */
-  changed: () => void
-  /** The run reached a state it never leaves, or freed its transfer slot. */
-  settled: () => void
-  resendAfterMs: number
-  maxSilentResends: number
-  confirmTimeoutMs: number
-  chunkSize: number
-}
-
-/** States a run never leaves. */
-export const TERMINAL: ReadonlySet<OtaDeviceState> = new Set([
-  'done',
-  'skipped',
-  'failed',
-  'cancelled',
-])
-/** States that hold one of the job's parallel transfer slots. */
-export const TRANSFERRING: ReadonlySet<OtaDeviceState> = new Set(['sending', 'verifying'])
+import type { Timer } from '../base/clock'
+import { TERMINAL, type DeviceRunContext } from './device-run-context'
+import { describeFailure, failureOutcome } from './ota-messages'
 
 export class DeviceRun {
   readonly progress: OtaDeviceProgress
@@ -145,7 +121,11 @@ export class DeviceRun {
     }
   }
 
-  /** `update_ok` / `update_failed` / `update_rolled_back` on the device's event topic. */
+  /**
+   * `update_ok` / `update_failed` on the device's event topic. An `update_failed` about this
+   * update ends the run whatever the state: refused before the swap (`rolled_back: false`,
+   * e.g. `busy` or `corrupt_chunk` while sending) or rolled back after it.
+   */
   onEvent(event: OtaEvent): void {
     if (this.terminal) return
     if (event.event === 'update_ok') {
@@ -154,16 +134,9 @@ export class DeviceRun {
     }
     // Before our manifest went out, or about another update id, a failure is not this job's.
     if (this.state === 'queued' || this.state === 'waiting') return
-    const about = (event as { update?: unknown }).update
-    if (typeof about === 'string' && about !== this.update) return
-    const reason = event.event === 'update_failed' ? event.reason : (event.reason ?? 'rolled_back')
-    const back = event.event === 'update_rolled_back' || event.rolled_back === true
-    const detail = event.event === 'update_failed' && event.error ? ` (${event.error})` : ''
-    this.finish(
-      'failed',
-      reason,
-      `${reasonText(reason)}${detail}${back ? ': rolled back to the previous version' : ''}`,
-    )
+    if (event.update !== undefined && event.update !== this.update) return
+    const { reason, message } = failureOutcome(event)
+    this.finish('failed', reason, message)
   }
 
   /** The registry's view of the board changed (status online/offline, info.fw). */
@@ -303,43 +276,4 @@ export class DeviceRun {
       })
     })
   }
-}
-
-/** A sentence for each reason a board gives (docs/ota.md). */
-export function reasonText(reason: string): string {
-  switch (reason) {
-    case 'unsigned':
-      return 'The board has no update key (OTA_KEY): install it once over USB with this app'
-    case 'bad_signature':
-      return 'The board refused the update: its signature does not match the board’s key'
-    case 'bad_manifest':
-      return 'The board refused the manifest as malformed'
-    case 'no_space':
-      return 'Not enough free space on the board'
-    case 'hash_mismatch':
-      return 'A file arrived damaged (SHA-256 mismatch)'
-    case 'corrupt_chunk':
-      return 'A chunk kept arriving damaged'
-    case 'crashed':
-      return 'The new version kept crashing'
-    case 'import_error':
-      return 'The new version failed to import'
-    case 'not_online':
-      return 'The new version did not get online'
-    default:
-      return `The update failed (${reason})`
-  }
-}
-
-function describeFailure(status: OtaStatus): string {
-  const reason = status.reason ?? 'failed'
-  if (reason === 'no_space' && status.need !== undefined && status.free !== undefined)
-    return `${reasonText(reason)}: needs ${kib(status.need)}, has ${kib(status.free)}`
-  if (status.path) return `${reasonText(reason)}: ${status.path}`
-  if (status.error) return `${reasonText(reason)}: ${status.error}`
-  return reasonText(reason)
-}
-
-function kib(bytes: number): string {
-  return `${Math.ceil(bytes / 1024)} KiB`
 }

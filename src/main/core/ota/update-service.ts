@@ -16,9 +16,11 @@ import {
   readFirmwareFolder,
   type FirmwarePackage,
 } from '../../../shared/ota/node'
-import type { Clock, Timer } from '../base/clock'
+import type { Clock } from '../base/clock'
 import type { Logger } from '../base/logger'
-import { DeviceRun, TRANSFERRING, type DeviceRunContext } from './device-run'
+import { DeviceRun } from './device-run'
+import { TRANSFERRING, type DeviceRunContext } from './device-run-context'
+import { OtaJobFeed, countStates, snapshot, type JobRun } from './ota-job-feed'
 
 /** What the service needs to know about boards (the device registry in the app). */
 export interface OtaPresence {
@@ -54,21 +56,19 @@ export interface UpdateServiceOptions {
   emitEveryMs?: number
 }
 
-interface JobRun {
-  job: OtaJob
-  runs: DeviceRun[]
-  cancelled: boolean
-  dirty: boolean
-}
-
 export class UpdateService {
-  private readonly jobs: JobRun[] = []
+  private readonly feed: OtaJobFeed
   /** device id → its run in a running job (a device is in at most one). */
   private readonly active = new Map<string, { run: DeviceRun; job: JobRun }>()
   private readonly unsubscribe: () => void
-  private emitTimer: Timer | null = null
 
   constructor(private readonly options: UpdateServiceOptions) {
+    this.feed = new OtaJobFeed({
+      clock: options.clock,
+      emit: options.emit,
+      keepJobs: options.keepJobs ?? 20,
+      emitEveryMs: options.emitEveryMs ?? 250,
+    })
     this.unsubscribe = options.presence.onChange((id) => this.onPresence(id))
   }
 
@@ -88,7 +88,7 @@ export class UpdateService {
   }
 
   list(): OtaJob[] {
-    return this.jobs.map((j) => snapshot(j.job)).reverse()
+    return this.feed.list()
   }
 
   /** Starts a job; devices already in a running job are refused (CONFLICT). */
@@ -148,27 +148,26 @@ export class UpdateService {
       job.job.devices.push(run.progress)
       this.active.set(id, { run, job })
     }
-    this.jobs.push(job)
-    this.trim()
+    this.feed.add(job)
     this.options.logger.info('OTA job started', {
       job: job.job.id,
       version: pkg.version,
       devices: ids.length,
     })
     this.pump(job)
-    this.flush()
+    this.feed.flush()
     return snapshot(job.job)
   }
 
   /** Cancels a job (or some of its boards); boards already swapping finish their swap. */
   cancel(jobId: string, devices?: string[]): OtaJob {
-    const job = this.jobs.find((j) => j.job.id === jobId)
+    const job = this.feed.find(jobId)
     if (!job) throw new ApiError('NOT_FOUND', `No update job "${jobId}".`)
     const only = devices ? new Set(devices) : null
     if (!only) job.cancelled = true
     for (const run of job.runs) if (!only || only.has(run.id)) run.cancel()
     this.pump(job)
-    this.flush()
+    this.feed.flush()
     return snapshot(job.job)
   }
 
@@ -194,8 +193,7 @@ export class UpdateService {
     this.unsubscribe()
     for (const { run } of this.active.values()) run.dispose()
     this.active.clear()
-    if (this.emitTimer) this.options.clock.clearTimeout(this.emitTimer)
-    this.emitTimer = null
+    this.feed.close()
   }
 
   /** Starts whatever may start now; ends the job when every board has settled. */
@@ -259,7 +257,7 @@ export class UpdateService {
       run.pause('Offline: carries on from where it was when it comes back')
       this.pump(job)
     }
-    this.markDirty(job)
+    this.feed.markDirty(job)
   }
 
   private context(job: JobRun): DeviceRunContext {
@@ -269,9 +267,9 @@ export class UpdateService {
       logger,
       prefix,
       publish,
-      changed: () => this.markDirty(job),
+      changed: () => this.feed.markDirty(job),
       settled: () => {
-        this.markDirty(job)
+        this.feed.markDirty(job)
         // After the current call stack: a run settles from inside pump too.
         queueMicrotask(() => this.pump(job))
       },
@@ -285,40 +283,4 @@ export class UpdateService {
   private jobOf(run: DeviceRun): JobRun | undefined {
     return this.active.get(run.id)?.job
   }
-
-  private markDirty(job: JobRun): void {
-    job.dirty = true
-    if (this.emitTimer) return
-    this.emitTimer = this.options.clock.setTimeout(() => {
-      this.emitTimer = null
-      this.flush()
-    }, this.options.emitEveryMs ?? 250)
-  }
-
-  private flush(): void {
-    for (const job of this.jobs) {
-      if (!job.dirty) continue
-      job.dirty = false
-      this.options.emit(snapshot(job.job))
-    }
-  }
-
-  private trim(): void {
-    const keep = this.options.keepJobs ?? 20
-    while (this.jobs.length > keep) {
-      const i = this.jobs.findIndex((j) => j.job.state !== 'running')
-      if (i < 0) break
-      this.jobs.splice(i, 1)
-    }
-  }
-}
-
-function snapshot(job: OtaJob): OtaJob {
-  return { ...job, devices: job.devices.map((d) => ({ ...d })) }
-}
-
-export function countStates(job: OtaJob): Record<string, number> {
-  const counts: Record<string, number> = {}
-  for (const d of job.devices) counts[d.state] = (counts[d.state] ?? 0) + 1
-  return counts
 }

@@ -11,13 +11,15 @@ import {
   MAX_CHUNK_SIZE,
   MIN_CHUNK_SIZE,
   OTA_MANIFEST_VERSION,
+  OTA_MAX_FILES,
+  OTA_MAX_MANIFEST_BYTES,
   chunkCount,
   isAllowedOtaPath,
   isValidUpdateId,
   type Manifest,
   type ManifestFile,
 } from '../protocol'
-import { encodeChunk, sha256Hex, updateTag } from './codec'
+import { encodeChunk, sha256Hex, signManifest, updateTag } from './codec'
 
 export interface FirmwareFile {
   /** Relative to the board's `/`, with `/` separators. */
@@ -64,15 +66,31 @@ export async function readFirmwareFolder(dir: string): Promise<FirmwarePackage> 
   return packageFiles(version, files)
 }
 
-/** A package from files in memory (tests build variants this way). */
+/**
+ * A package from files in memory (tests build variants this way). Refuses what a board would
+ * refuse (docs/ota.md manifest checks): a path it may not write, a path twice, no `main.py`
+ * (the files are the whole application), more than OTA_MAX_FILES files.
+ */
 export function packageFiles(version: string, files: readonly FirmwareFile[]): FirmwarePackage {
-  for (const f of files)
+  const seen = new Set<string>()
+  for (const f of files) {
     if (!isAllowedOtaPath(f.path)) throw new Error(`${f.path}: not a path an update may write`)
-  return {
+    if (seen.has(f.path)) throw new Error(`${f.path} is listed twice`)
+    seen.add(f.path)
+  }
+  if (!seen.has('main.py'))
+    throw new Error('main.py is missing: an update is the whole application, it must have main.py')
+  if (files.length > OTA_MAX_FILES)
+    throw new Error(`${files.length} files: a board takes at most ${OTA_MAX_FILES} files`)
+  const pkg: FirmwarePackage = {
     version,
     files: files.map((f) => ({ path: f.path, size: f.bytes.length, sha256: sha256Hex(f.bytes) })),
     stream: Buffer.concat(files.map((f) => f.bytes)),
   }
+  // Refused here, before a job starts, rather than by the first board: the largest manifest
+  // this package can make (longest update id, smallest chunk) must fit.
+  buildManifest(pkg, 'u'.repeat(32), MIN_CHUNK_SIZE)
+  return pkg
 }
 
 /** The manifest of one attempt at sending `pkg`. */
@@ -84,7 +102,7 @@ export function buildManifest(
   if (!isValidUpdateId(update)) throw new Error(`invalid update id: ${update}`)
   if (!Number.isInteger(chunk) || chunk < MIN_CHUNK_SIZE || chunk > MAX_CHUNK_SIZE)
     throw new Error(`chunk size must be ${MIN_CHUNK_SIZE}–${MAX_CHUNK_SIZE}`)
-  return {
+  const manifest: Manifest = {
     v: OTA_MANIFEST_VERSION,
     update,
     version: pkg.version,
@@ -92,6 +110,14 @@ export function buildManifest(
     total: chunkCount(pkg.stream.length, chunk),
     files: pkg.files,
   }
+  // The signed payload's size does not depend on the key: the signature is always 64 hex.
+  const bytes = Buffer.byteLength(JSON.stringify(signManifest(manifest, '0'.repeat(64))))
+  if (bytes > OTA_MAX_MANIFEST_BYTES)
+    throw new Error(
+      `the manifest is ${bytes} bytes signed; a board takes at most ${OTA_MAX_MANIFEST_BYTES}` +
+        ' (8 KiB): fewer files or shorter paths',
+    )
+  return manifest
 }
 
 /** Chunk `n` of the manifest's data stream: stream bytes `[n*chunk, (n+1)*chunk)`. */
