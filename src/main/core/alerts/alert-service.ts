@@ -90,6 +90,11 @@ export class AlertService {
       backoffMs: options.webhook?.backoffMs,
       maxBackoffMs: options.webhook?.maxBackoffMs,
       maxAgeMs: options.webhook?.maxAgeMs,
+      // Only to the URL it was queued for: a rule moved elsewhere does not get the new token.
+      tokenFor: (ruleId, url) => {
+        const webhook = this.rules.list().find((r) => r.id === ruleId)?.actions.webhook
+        return webhook?.url === url ? webhook.token : null
+      },
     })
     this.engine = new AlertEngine({
       clock: options.clock,
@@ -285,8 +290,8 @@ export class AlertService {
         sentAt: new Date(now).toISOString(),
       }
       // The alert leader: the hand-over ledger is written once the receiver answered.
-      if (direct) return this.webhooks.sendNow(webhook, payload)
-      this.webhooks.enqueue(webhook, payload)
+      if (direct) return this.webhooks.sendNow(webhook, payload, rule.id)
+      this.webhooks.enqueue(webhook, payload, rule.id)
     }
     return undefined
   }

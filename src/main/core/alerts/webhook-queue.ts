@@ -20,9 +20,19 @@ export interface WebhookQueueOptions {
   maxAgeMs?: number
   /** Queue bound; the oldest notifications are dropped (as failed) beyond it. Default 10 MB. */
   maxBytes?: number
+  /**
+   * The token to send with a queued notification, looked up when it is sent: the queue's
+   * files never hold it (it lives in the sealed secret file with its rule).
+   */
+  tokenFor?: (ruleId: string, url: string) => string | null
 }
 
-interface Entry extends WebhookTarget {
+interface Entry {
+  url: string
+  /** The rule whose token goes with it (looked up at send time). */
+  ruleId?: string
+  /** Only in entries written by versions that kept the token in the queue. */
+  token?: string | null
   payload: unknown
   queuedAt: number
 }
@@ -50,9 +60,10 @@ export class WebhookQueue {
     if (this.queue.length > 0) this.kick()
   }
 
-  enqueue(target: WebhookTarget, payload: unknown): void {
+  /** Queues a notification of rule `ruleId`; its token is not written (see tokenFor). */
+  enqueue(target: WebhookTarget, payload: unknown, ruleId: string): void {
     if (this.closed) return
-    const entry: Entry = { url: target.url, token: target.token, payload, queuedAt: this.now() }
+    const entry: Entry = { url: target.url, ruleId, payload, queuedAt: this.now() }
     const dropped = this.queue.push([JSON.stringify(entry)])
     if (dropped > 0) {
       this.counters.failed += dropped
@@ -81,14 +92,14 @@ export class WebhookQueue {
    * like any other. For the alert leader, whose hand-over ledger says "delivered" as soon as
    * the receiver answered: the smallest window for a repeat if the process dies right then.
    */
-  async sendNow(target: WebhookTarget, payload: unknown): Promise<void> {
+  async sendNow(target: WebhookTarget, payload: unknown, ruleId: string): Promise<void> {
     const result = await postWebhook(target, payload, {
       logger: this.options.logger,
       fetch: this.options.fetch,
       timeoutMs: this.options.timeoutMs,
     })
     if (result.ok) this.counters.delivered++
-    else this.enqueue(target, payload)
+    else this.enqueue(target, payload, ruleId)
   }
 
   /** Stops sending; what is queued stays on disk for the next start. */
@@ -122,7 +133,12 @@ export class WebhookQueue {
         this.counters.failed++
         continue
       }
-      const result = await postWebhook(entry, entry.payload, {
+      const token =
+        entry.token ??
+        (entry.ruleId === undefined
+          ? null
+          : (this.options.tokenFor?.(entry.ruleId, entry.url) ?? null))
+      const result = await postWebhook({ url: entry.url, token }, entry.payload, {
         logger: this.options.logger,
         fetch: this.options.fetch,
         timeoutMs: this.options.timeoutMs,
