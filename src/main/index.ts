@@ -27,7 +27,7 @@ import { electronDialogs } from './shell/file-dialogs'
 import { installCloseToTray } from './shell/close-to-tray'
 import { forwardEvents, registerIpc } from './shell/ipc-bridge'
 import { applyStartAtLogin, startedHidden } from './shell/login-item'
-import { createMainWindow, focusWindow } from './shell/main-window'
+import { createMainWindow } from './shell/main-window'
 import { guardContents } from './shell/navigation-guard'
 import { createPagePolicy } from './shell/page-policy'
 import { installQuitSequence } from './shell/quit-sequence'
@@ -37,6 +37,7 @@ import { claimSingleInstance } from './shell/single-instance'
 import { TrayController } from './shell/tray'
 import { loadTrayImage } from './shell/tray-image'
 import { checkForUpdate, updatePlan, type UpdaterLike } from './shell/updater'
+import { WindowKeeper } from './shell/window-keeper'
 import { loadWindowState, saveWindowState } from './shell/window-state'
 
 const logger = createLogger().child('shell')
@@ -52,14 +53,12 @@ const policy = createPagePolicy({
   platform: process.platform,
 })
 let core: Core | undefined
-let window: BrowserWindow | undefined
 let tray: TrayController | undefined
 
-function openWindow(): void {
-  if (window && !window.isDestroyed()) return focusWindow(window)
+const windows = new WindowKeeper(() => {
   const dataDir = app.getPath('userData')
   const workAreas = screen.getAllDisplays().map((d) => d.workArea)
-  window = createMainWindow({
+  return createMainWindow({
     BrowserWindow,
     preloadFile: paths.preloadFile,
     policy,
@@ -69,7 +68,8 @@ function openWindow(): void {
         logger.warn('window state not saved', { error }),
       ),
   })
-}
+})
+const openWindow = (): void => void windows.open()
 
 /** electron-updater, loaded only with consent; CommonJS, so from Node ESM its exports sit on default. */
 async function loadUpdater(): Promise<UpdaterLike> {
@@ -90,14 +90,14 @@ async function start(): Promise<void> {
     shell: 'electron',
     version,
     logger: createLogger(),
-    dialogs: electronDialogs(dialog, () => window),
+    dialogs: electronDialogs(dialog, () => windows.current),
     secrets: electronSecretBox(safeStorage),
     firmwareDir: paths.firmwareDir,
   })
   core = running
   notifyAlerts(running.events, Notification)
   const unregister = registerIpc(ipcMain, running, policy)
-  const unforward = forwardEvents(running.events, () => window)
+  const unforward = forwardEvents(running.events, () => windows.current)
   installQuitSequence(app, {
     log: logger,
     close: async () => {

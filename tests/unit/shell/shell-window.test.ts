@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createMainWindow, focusWindow } from '../../../src/main/shell/main-window'
 import { createPagePolicy } from '../../../src/main/shell/page-policy'
 import { claimSingleInstance } from '../../../src/main/shell/single-instance'
+import { forwardEvents } from '../../../src/main/shell/ipc-bridge'
+import { WindowKeeper } from '../../../src/main/shell/window-keeper'
 import {
   DEFAULT_SIZE,
   loadWindowState,
@@ -13,7 +15,7 @@ import {
   type WindowState,
 } from '../../../src/main/shell/window-state'
 import { tempDir } from '../../helpers/temp-dir'
-import { FakeApp, FakeBrowserWindow } from './fake-electron'
+import { Emitter, FakeApp, FakeBrowserWindow } from './fake-electron'
 
 const indexFile = '/app/out/renderer/index.html'
 const policy = createPagePolicy({ indexFile })
@@ -126,5 +128,41 @@ describe('single instance', () => {
     expect(first.quitCalls).toBe(0)
     first.emit('second-instance', {}, ['app'], '/')
     expect(focused).toBe(1)
+  })
+
+  it('a second launch after the window was closed to the tray opens a new one, which gets the events', () => {
+    const app = new FakeApp(true)
+    app.on('window-all-closed', () => undefined) // closed to the tray: the app keeps running
+    const windows = new WindowKeeper(() => {
+      const win = open({ ...DEFAULT_SIZE, maximized: false })
+      app.track(win)
+      return win
+    })
+    const events = new Emitter()
+    const onAny = (listener: (name: string, payload: unknown) => void): (() => void) => {
+      events.on('any', listener)
+      return () => undefined
+    }
+    forwardEvents({ onAny }, () => windows.current)
+    claimSingleInstance(app, () => windows.open())
+
+    const first = windows.open()
+    first.minimized = true
+    app.emit('second-instance', {}, ['app'], '/')
+    expect(FakeBrowserWindow.instances.at(-1)).toBe(first)
+    expect([first.minimized, first.focused]).toEqual([false, true])
+
+    first.close()
+    expect(windows.current).toBeUndefined()
+    events.emit('any', 'device.updated', { id: 'a' })
+    app.emit('second-instance', {}, ['app'], '/')
+    const second = windows.current!
+    expect(second).not.toBe(first)
+    second.emit('ready-to-show')
+    expect(second.shown).toBe(true)
+    events.emit('any', 'device.updated', { id: 'b' })
+    expect(second.webContents.sent.map((m) => m.args)).toEqual([['device.updated', { id: 'b' }]])
+    expect(first.webContents.sent).toEqual([])
+    expect(app.ended).toBe(false)
   })
 })
