@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { CONTENT_SECURITY_POLICY } from '../../../src/main/server/web-server'
@@ -137,5 +139,17 @@ describe('the session', () => {
     expect(session.request('clipboard-sanitized-write', 'file:///tmp/evil.html')).toBe(false)
     expect(session.checkHandler?.(null, 'notifications', 'file://')).toBe(false)
     expect(session.checkHandler?.(null, 'clipboard-sanitized-write', 'file://')).toBe(true)
+  })
+
+  it('the page carries the same policy itself, for file:// loads that bring no headers', () => {
+    // The window loads index.html from file://, where there is no HTTP response whose headers
+    // a session hook could be sure to see: the <meta> policy is the one that surely applies.
+    // frame-ancestors is left out there because CSP ignores it in <meta> (CSP 3, §6.4.2).
+    const html = readFileSync(join(__dirname, '../../../src/renderer/index.html'), 'utf8')
+    const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"/i.exec(html)
+    const expected = CONTENT_SECURITY_POLICY.split('; ')
+      .filter((d) => !d.startsWith('frame-ancestors'))
+      .join('; ')
+    expect(meta?.[1]).toBe(expected)
   })
 })
