@@ -17,6 +17,7 @@ import {
   metricForKey,
   parseJson,
   parseNumber,
+  pickInfo,
   shortString,
   slugMetric,
 } from './text'
@@ -26,7 +27,6 @@ import {
   unparsed,
   type DeviceUpdate,
   type ParseOutcome,
-  type ReportedInfo,
   type SourceFormat,
 } from './types'
 
@@ -120,13 +120,11 @@ export function parseHaConfig(
   const deviceId =
     node !== null ? esphomeDeviceId(node) : haDeviceId(device, parts.nodeId, stateTopic)
   const format: SourceFormat = node !== null ? 'esphome' : 'homeassistant'
-  const info: ReportedInfo = {}
-  const name = shortString(device.name) ?? shortString(config.name)
-  if (name !== undefined) info.name = name
-  const fw = shortString(device.sw_version)
-  if (fw !== undefined) info.fw = fw
-  const model = shortString(device.model)
-  if (model !== undefined) info.chip = model
+  const info = pickInfo({
+    name: [device.name, config.name],
+    fw: [device.sw_version],
+    chip: [device.model],
+  })
 
   // device_class names map to the catalog's metrics (carbon_dioxide → co2, …).
   const deviceClass = metricForKey(shortString(config.device_class) ?? '')?.metric ?? null

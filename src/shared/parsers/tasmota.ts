@@ -20,9 +20,10 @@ import {
   MAX_METRICS,
   metricForKey,
   parseJson,
+  pickInfo,
+  presenceWord,
   shortString,
   slugMetric,
-  presenceWord,
 } from './text'
 import {
   ignored,
@@ -63,11 +64,8 @@ export function parseTasmota(device: string, kind: TasmotaKind, text: string): P
     }
     case 'INFO1': {
       const body = isPlainObject(object.Info1) ? object.Info1 : object
-      const info: ReportedInfo = {}
-      const fw = shortString(body.Version)
-      if (fw !== undefined) info.fw = `Tasmota ${fw}`
-      const chip = shortString(body.Module)
-      if (chip !== undefined) info.chip = chip
+      const info = pickInfo({ fw: [body.Version], chip: [body.Module] })
+      if (info.fw !== undefined) info.fw = `Tasmota ${info.fw}`
       return parsed({ deviceId, format: 'tasmota', readings: [], info })
     }
     case 'INFO2': {

@@ -3,6 +3,7 @@
  * a strict number grammar, metric names and unit conversion. Nothing here throws.
  */
 import { FAHRENHEIT_ALIASES, METRIC_ALIASES } from './ecosystems/metric-names'
+import type { ReportedInfo } from './types'
 
 /** Payloads above this are not parsed at all (a DHT reading is < 100 bytes; HA configs < 4 KiB). */
 export const MAX_PAYLOAD_BYTES = 64 * 1024
@@ -244,4 +245,27 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 export function presenceWord(text: string): boolean | null {
   const word = text.trim().toLowerCase()
   return word === 'online' ? true : word === 'offline' ? false : null
+}
+
+/**
+ * What a device says about itself, in ReportedInfo's terms: for each field, the first of its
+ * candidate values that shortString accepts (other ecosystems name the same facts differently,
+ * e.g. ESPHome's `friendly_name` or else `name`). Fields with none are left out.
+ */
+export function pickInfo(candidates: {
+  [K in Exclude<keyof ReportedInfo, 'rssi'>]?: readonly unknown[]
+}): ReportedInfo {
+  const info: ReportedInfo = {}
+  for (const [key, values] of Object.entries(candidates) as [
+    keyof typeof candidates,
+    unknown[],
+  ][]) {
+    for (const value of values) {
+      const text = shortString(value)
+      if (text === undefined) continue
+      info[key] = text
+      break
+    }
+  }
+  return info
 }

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_PAYLOAD_BYTES, presenceWord, safePreview } from '../../../src/shared/parsers/text'
-import { parse } from './helpers'
+import {
+  MAX_PAYLOAD_BYTES,
+  pickInfo,
+  presenceWord,
+  safePreview,
+} from '../../../src/shared/parsers/text'
+import { parse, single } from './helpers'
 
 describe('payloads no parser should trust', () => {
   it('reports invalid UTF-8 and control characters as binary', () => {
@@ -86,5 +91,31 @@ describe('presence messages', () => {
     expect(online('zigbee2mqtt/lamp/availability', '{"state":"gone"}')).toBe('unparsed')
     expect(online('garage/door/status', 'Online')).toBe(true)
     expect(online('tele/plug_1/LWT', 'maybe')).toBe('unparsed')
+  })
+})
+
+describe('what a device says about itself', () => {
+  it('takes each field’s first candidate that is a non-empty string, and leaves the rest out', () => {
+    expect(
+      pickInfo({
+        name: [undefined, {}, '  ', 'Living Room', 'livingroom'],
+        chip: [null, 'esp32dev'],
+        ip: [null],
+        sensor: [],
+      }),
+    ).toEqual({ name: 'Living Room', chip: 'esp32dev' })
+    // The BLE gateway's payload: the decoded model id is the chip, the model the sensor.
+    const update = single(
+      parse(
+        'home/OpenMQTTGateway/BTtoMQTT/A4C138AABBCC',
+        '{"id":"A4:C1:38:AA:BB:CC","name":"ATC_AABBCC","model":"LYWSD03MMC","model_id":"LYWSD03MMC_ATC","tempc":21.6}',
+      ),
+    )
+    expect(update.info).toEqual({
+      mac: 'A4:C1:38:AA:BB:CC',
+      name: 'ATC_AABBCC',
+      chip: 'LYWSD03MMC_ATC',
+      sensor: 'LYWSD03MMC',
+    })
   })
 })

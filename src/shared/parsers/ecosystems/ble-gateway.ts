@@ -12,7 +12,7 @@
  */
 import { deviceIdFromTopic } from '../../topics'
 import { readFlatJson } from '../generic'
-import { isPlainObject, parseJson, shortString } from '../text'
+import { isPlainObject, parseJson, pickInfo, shortString } from '../text'
 import { ignored, parsed, unparsed, type ParseOutcome, type ReportedInfo } from '../types'
 
 export const BLE_LEVEL = 'BTtoMQTT'
@@ -39,12 +39,13 @@ export function parseBleGateway(
   if (!all.some((r) => !RADIO_ONLY.has(r.metric)))
     return ignored('BLE advertisement without sensor data')
   const readings = all.filter((r) => !SKIP.has(r.metric))
-  const info: ReportedInfo = { mac: shortString(object.id, 32) ?? mac }
-  const name = shortString(object.name)
-  if (name !== undefined) info.name = name
-  const model = shortString(object.model_id) ?? shortString(object.model)
-  if (model !== undefined) info.chip = model
-  const sensor = shortString(object.model)
-  if (sensor !== undefined) info.sensor = sensor
+  const info: ReportedInfo = {
+    mac: shortString(object.id, 32) ?? mac,
+    ...pickInfo({
+      name: [object.name],
+      chip: [object.model_id, object.model],
+      sensor: [object.model],
+    }),
+  }
   return parsed({ deviceId: deviceIdFromTopic(`ble/${mac}`), format: 'ble', readings, info })
 }

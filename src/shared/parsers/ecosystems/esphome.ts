@@ -16,8 +16,8 @@
  */
 import { deviceIdFromTopic, HA_DISCOVERY_PREFIX } from '../../topics'
 import { valueWithUnit } from '../seed'
-import { isPlainObject, metricForKey, parseJson, parseNumber, shortString } from '../text'
-import { ignored, parsed, unparsed, type ParseOutcome, type ReportedInfo } from '../types'
+import { isPlainObject, metricForKey, parseJson, parseNumber, pickInfo } from '../text'
+import { ignored, parsed, unparsed, type ParseOutcome } from '../types'
 
 /** ESPHome components that publish on `<prefix>/<component>/<object_id>/state`. */
 export const ESPHOME_COMPONENTS: ReadonlySet<string> = new Set([
@@ -122,16 +122,13 @@ export function parseEsphomeDiscovery(levels: readonly string[], text: string): 
   if (!isPlainObject(json.value))
     return unparsed('unrecognised', 'ESPHome discovery must be a JSON object')
   const body = json.value
-  const info: ReportedInfo = {}
-  const name = shortString(body.friendly_name) ?? shortString(body.name)
-  if (name !== undefined) info.name = name
-  const ip = shortString(body.ip)
-  if (ip !== undefined) info.ip = ip
-  const mac = shortString(body.mac)
-  if (mac !== undefined) info.mac = mac
-  const version = shortString(body.version)
-  if (version !== undefined) info.fw = `ESPHome ${version}`
-  const chip = shortString(body.board) ?? shortString(body.platform)
-  if (chip !== undefined) info.chip = chip
+  const info = pickInfo({
+    name: [body.friendly_name, body.name],
+    ip: [body.ip],
+    mac: [body.mac],
+    fw: [body.version],
+    chip: [body.board, body.platform],
+  })
+  if (info.fw !== undefined) info.fw = `ESPHome ${info.fw}`
   return parsed({ deviceId: esphomeDeviceId(levels[2]!), format: 'esphome', readings: [], info })
 }
