@@ -1,6 +1,8 @@
 /**
  * `npm run cli -- export …`: readings as CSV or JSON from a data folder, for headless use
- * (cron jobs, a Raspberry Pi without a browser). Streams; safe while the app is running.
+ * (cron jobs, a Raspberry Pi without a browser). Reads the history store the folder's
+ * settings choose (SQLite, or InfluxDB), through the app's own ExportService. Streams; safe
+ * while the app is running (it only reads).
  */
 import type { Writable } from 'node:stream'
 import { parseArgs } from 'node:util'
@@ -9,7 +11,9 @@ import { ExportRequest } from '../../shared/contract/export'
 import { systemClock } from '../core/base/clock'
 import { silentLogger } from '../core/base/logger'
 import { ExportService } from '../core/export/export-service'
-import { ReadonlyReadings, readDeviceNames } from '../core/export/readonly-sources'
+import { openExportSource, type ExportSource } from '../core/export/export-source'
+import { readDeviceNames } from '../core/export/readonly-sources'
+import type { FetchLike } from '../core/influx/influx-client'
 import { defaultDataDir } from '../server/serve-options'
 
 export const EXPORT_USAGE = `Usage: npm run -s cli -- export [options]   (-s: npm prints nothing of its own)
@@ -23,7 +27,8 @@ export const EXPORT_USAGE = `Usage: npm run -s cli -- export [options]   (-s: np
   --to TIME           end, exclusive, same forms (default: now)
   --out FILE          write to FILE instead of stdout
   --bom               start CSV with a UTF-8 byte order mark (Excel)
-  --data-dir DIR      data folder (default: the app's)
+  --data-dir DIR      data folder (default: the app's); its settings choose where history
+                      is read: readings.sqlite, or the InfluxDB saved under Integrations
   --help              show this help
 `
 
@@ -32,6 +37,8 @@ export interface CliIo {
   stderr: Writable
   env?: NodeJS.ProcessEnv
   now?: () => number
+  /** HTTP for an InfluxDB history store (tests); default the global fetch. */
+  fetch?: FetchLike
 }
 
 /** A date and time with no zone designator (`2026-12-02T17:40`, `2026-12-02 17:40:00.5`). */
@@ -100,16 +107,17 @@ export async function runExportCommand(argv: string[], io: CliIo): Promise<numbe
     return 2
   }
 
-  let readings: ReadonlyReadings
+  let source: ExportSource
   try {
-    readings = new ReadonlyReadings(dataDir)
+    source = openExportSource(dataDir, io.fetch)
   } catch (error) {
     io.stderr.write(`${(error as Error).message}\n`)
     return 1
   }
+  for (const note of source.notes) io.stderr.write(`${note}\n`)
   const names = readDeviceNames(dataDir)
   const service = new ExportService({
-    readings,
+    readings: source.readings,
     deviceName: (id) => names.get(id),
     clock: systemClock,
     logger: silentLogger,
@@ -117,16 +125,16 @@ export async function runExportCommand(argv: string[], io: CliIo): Promise<numbe
   try {
     if (out === undefined) {
       const totals = await service.exportTo(request, io.stdout, false)
-      io.stderr.write(`${totals.rows} rows\n`)
+      io.stderr.write(`${totals.rows} rows (from ${source.describe})\n`)
     } else {
       const result = await service.exportToFile(request, out)
-      io.stderr.write(`${result.rows} rows written to ${result.path}\n`)
+      io.stderr.write(`${result.rows} rows written to ${result.path} (from ${source.describe})\n`)
     }
     return 0
   } catch (error) {
     io.stderr.write(`Export failed: ${(error as Error).message}\n`)
     return 1
   } finally {
-    readings.close()
+    source.close()
   }
 }

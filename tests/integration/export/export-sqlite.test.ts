@@ -141,7 +141,7 @@ describe('export from the real readings database', () => {
       ],
       { stdout, stderr },
     )
-    expect(err).toBe('3 rows\n')
+    expect(err).toBe('3 rows (from readings.sqlite)\n')
     expect(code).toBe(0)
     expect(out).toBe(
       'time (UTC),device id,device name,humidity (%RH)\r\n' +

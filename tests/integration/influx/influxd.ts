@@ -22,6 +22,8 @@ export function freePort(): Promise<number> {
  */
 export class Influxd {
   private child: ChildProcess | null = null
+  /** The admin's login once `createAdmin` made it (auth on): sent with `query`. */
+  private credentials: { u: string; p: string } | null = null
   readonly url: string
   private readonly config: string
 
@@ -29,6 +31,7 @@ export class Influxd {
     private readonly dir: string,
     readonly httpPort: number,
     rpcPort: number,
+    auth: boolean,
   ) {
     this.url = `http://127.0.0.1:${httpPort}`
     this.config = [
@@ -51,6 +54,7 @@ export class Influxd {
       `  bind-address = "127.0.0.1:${httpPort}"`,
       '  log-enabled = false',
       '  pprof-enabled = false',
+      `  auth-enabled = ${auth}`,
       '[logging]',
       '  level = "error"',
       '  suppress-logo = true',
@@ -58,9 +62,13 @@ export class Influxd {
     ].join('\n')
   }
 
-  static async create(dir: string): Promise<Influxd> {
+  /**
+   * `auth`: HTTP authentication on (InfluxDB 1.x `[http] auth-enabled`); call `createAdmin`
+   * once started, as InfluxDB lets the first user be made without credentials.
+   */
+  static async create(dir: string, options: { auth?: boolean } = {}): Promise<Influxd> {
     await mkdir(dir, { recursive: true })
-    const server = new Influxd(dir, await freePort(), await freePort())
+    const server = new Influxd(dir, await freePort(), await freePort(), options.auth ?? false)
     await writeFile(join(dir, 'influxdb.conf'), server.config)
     return server
   }
@@ -102,8 +110,20 @@ export class Influxd {
     })
   }
 
+  /** The first user, an admin (allowed without credentials while there is no user). */
+  async createAdmin(username: string, password: string): Promise<void> {
+    const q = `CREATE USER "${username}" WITH PASSWORD '${password}' WITH ALL PRIVILEGES`
+    const res = await fetch(`${this.url}/query`, {
+      method: 'POST',
+      body: new URLSearchParams({ q }),
+    })
+    if (!res.ok) throw new Error(`CREATE USER failed: HTTP ${res.status} ${await res.text()}`)
+    this.credentials = { u: username, p: password }
+  }
+
   async query(db: string, q: string): Promise<unknown> {
-    const res = await fetch(`${this.url}/query?${new URLSearchParams({ db, q })}`)
+    const params = new URLSearchParams({ db, q, ...this.credentials })
+    const res = await fetch(`${this.url}/query?${params}`)
     return res.json()
   }
 
