@@ -5,8 +5,8 @@
  *
  * Size: 100 boards × 100 messages (10,000) by default; IOTCC_CLUSTER_FULL=1 sends the issue's
  * 100 × 1,000 (100,000) messages to the exactly-once test (README "Scaling out" gives the
- * times). The publish rate is what a busy 2-core box sustains: past it Mosquitto's per-client
- * queue (1,000) overflows and it drops QoS 1 messages for the slow client.
+ * times). The publish rate is what a busy 2-core box sustains; Mosquitto's per-client queue is
+ * raised so that a burst makes an instance lag, not lose messages at the broker.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Fleet } from './fixtures/fleet'
@@ -18,15 +18,15 @@ const DEVICES = 100
 const PER_DEVICE = FULL ? 1000 : 100
 /** Messages per second from the whole fleet: what a busy 2-core box keeps up with. */
 const RATE = Number(process.env.IOTCC_CLUSTER_RATE ?? 1000)
-/** Mosquitto's per-client limits, as set below (its defaults). */
 /**
  * The kill test: after the kill one instance takes every message (on both its connections),
  * so the fleet publishes at half the rate, and 10,000 messages whatever the size above.
  */
 const KILL_RATE = RATE / 2
 const KILL_PER_DEVICE = 100
+/** Mosquitto's per-client limits, as set below. */
 const MAX_INFLIGHT = 20
-const MAX_QUEUED = 1000
+const MAX_QUEUED = 1_000_000
 
 let broker: Mosquitto
 const instances: ServeInstance[] = []
@@ -43,6 +43,20 @@ function instance(name: string, role: 'ingest' | 'view', extra: string[] = []): 
   ])
   instances.push(s)
   return s
+}
+
+/** The value once it stopped changing for 1.5 s (stores commit every 250 ms). */
+async function steady(probe: () => Promise<number>, what: string): Promise<number> {
+  let last = -1
+  let since = Date.now()
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    const n = await probe()
+    if (n !== last) [last, since] = [n, Date.now()]
+    else if (Date.now() - since >= 1500) return n
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${n}`)
+    await new Promise((r) => setTimeout(r, 250))
+  }
 }
 
 async function until<T>(
@@ -64,7 +78,8 @@ async function until<T>(
 beforeAll(async () => {
   await ensureBuild()
   broker = new Mosquitto()
-  // Mosquitto's defaults, spelled out: they bound what one instance can have outstanding.
+  // Mosquitto's in-flight default spelled out; its queue per client raised from 1,000 so a
+  // lagging instance on a busy machine waits instead of losing messages at the broker.
   await broker.start([`max_inflight_messages ${MAX_INFLIGHT}`, `max_queued_messages ${MAX_QUEUED}`])
 }, 180_000)
 
@@ -141,53 +156,40 @@ describe('two ingest instances and a view on one Mosquitto', () => {
     const fleet = new Fleet(broker.url, DEVICES, 'iot')
     await fleet.connect()
     const total = DEVICES * KILL_PER_DEVICE
-    let killedAt = -1
-    let killing: Promise<void> | null = null
+    const taken = async (s: ServeInstance): Promise<number> =>
+      (await s.call<{ readings: number }>('ingest.stats')).readings
+    // Just before the kill: how far b had got with its half of what the broker had accepted.
+    let killing: Promise<{ acked: number; takenByB: number }> | null = null
     await fleet.publish(KILL_PER_DEVICE, KILL_RATE, undefined, (sent) => {
       if (killing === null && sent >= total * 0.4) {
-        killedAt = sent
-        killing = b.kill9()
+        killing = (async () => {
+          const [acked, takenByB] = [fleet.totalAcked, await taken(b)]
+          await b.kill9()
+          return { acked, takenByB }
+        })()
       }
     })
-    await killing
+    const { acked, takenByB } = await killing!
     expect(fleet.totalAcked).toBe(total)
     const storedBy = async (s: ServeInstance): Promise<number> =>
       [...(await s.storedPerDevice(fleet.ids, 'temperature')).values()].reduce((x, y) => x + y, 0)
     // a goes on storing after b died: more than its half of what was sent before the kill.
-    let last = -1
-    const fromA = await until(
-      () => storedBy(a),
-      (n) => {
-        const still = n === last
-        last = n
-        return still && n > 0
-      },
-      60_000,
-      'a to settle',
-    )
-    expect(fromA).toBeGreaterThan(killedAt / 2 + (total - killedAt) * 0.9)
+    const fromA = await steady(() => storedBy(a), 'a to settle')
+    expect(fromA).toBeGreaterThan(acked / 2 + (total - acked) * 0.9)
     // b comes back on its data folder: what it had committed before the kill is in its store.
     await b.start()
-    last = -1
-    const fromB = await until(
-      () => storedBy(b),
-      (n) => {
-        const still = n === last
-        last = n
-        return still
-      },
-      30_000,
-      'b to settle',
-    )
+    const fromB = await steady(() => storedBy(b), 'b to settle')
     const lost = total - fromA - fromB
+    // What b had not yet taken of its share (Mosquitto hands the group's messages out in
+    // turn): in flight to it and queued for it at the broker, dropped with its clean session.
+    const outstanding = Math.max(0, Math.ceil(acked / 2) - takenByB)
     process.stdout.write(
-      `cluster kill -9: b killed after ${killedAt} sent; stored a ${fromA} + b ${fromB}, lost ${lost} of ${total}\n`,
+      `cluster kill -9: b killed after ${acked} acknowledged (b had taken ${takenByB}); stored a ${fromA} + b ${fromB}, lost ${lost} of ${total}\n`,
     )
-    // Never stored twice; lost at most what was outstanding for b: in flight to it and queued
-    // for it at the broker (dropped with its clean session), plus what b had taken and not
-    // yet committed (its 250 ms write buffer, at this rate).
+    // Never stored twice; lost at most b's outstanding messages, plus what b had taken and
+    // not yet committed (its 250 ms write buffer) and what reached it while it was killed.
     expect(lost).toBeGreaterThanOrEqual(0)
-    expect(lost).toBeLessThanOrEqual(MAX_INFLIGHT + MAX_QUEUED + Math.ceil(KILL_RATE * 0.25))
+    expect(lost).toBeLessThanOrEqual(outstanding + MAX_INFLIGHT + Math.ceil(KILL_RATE * 0.5))
     await fleet.close()
   }, 120_000)
 })
