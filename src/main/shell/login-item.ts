@@ -5,7 +5,11 @@
  */
 
 export interface LoginItemApp {
-  getLoginItemSettings(): { openAtLogin: boolean; wasOpenedAsHidden?: boolean }
+  getLoginItemSettings(options?: { args?: string[] }): {
+    openAtLogin: boolean
+    wasOpenedAsHidden?: boolean
+    wasOpenedAtLogin?: boolean
+  }
   setLoginItemSettings(settings: {
     openAtLogin: boolean
     openAsHidden?: boolean
@@ -13,12 +17,18 @@ export interface LoginItemApp {
   }): void
 }
 
-/** Passed by the Windows login item; macOS reports wasOpenedAsHidden instead. */
+/** Passed by the Windows login item; macOS reports how it opened the app instead. */
 export const HIDDEN_FLAG = '--hidden'
 
-/** Started at login: stay in the tray (the broker runs) and open no window. */
+/**
+ * Started at login: stay in the tray (the broker runs) and open no window. macOS 13 and later
+ * ignore openAsHidden and no longer report wasOpenedAsHidden, but still say wasOpenedAtLogin;
+ * the only login item this app makes is one meant to start hidden.
+ */
 export function startedHidden(argv: readonly string[], app: LoginItemApp): boolean {
-  return argv.includes(HIDDEN_FLAG) || app.getLoginItemSettings().wasOpenedAsHidden === true
+  if (argv.includes(HIDDEN_FLAG)) return true
+  const item = app.getLoginItemSettings()
+  return item.wasOpenedAsHidden === true || item.wasOpenedAtLogin === true
 }
 
 export function loginItemSupported(platform: NodeJS.Platform): boolean {
@@ -32,7 +42,10 @@ export function applyStartAtLogin(
   wanted: boolean,
 ): boolean {
   if (!loginItemSupported(platform)) return false
-  if (app.getLoginItemSettings().openAtLogin === wanted) return false
+  // Windows finds the Run entry only when asked with the args it was written with: asked
+  // without them it says "off", and turning the setting off would never remove the entry.
+  const query = platform === 'win32' ? { args: [HIDDEN_FLAG] } : undefined
+  if (app.getLoginItemSettings(query).openAtLogin === wanted) return false
   app.setLoginItemSettings({ openAtLogin: wanted, openAsHidden: true, args: [HIDDEN_FLAG] })
   return true
 }

@@ -168,7 +168,11 @@ export class FakeApp extends Emitter {
   ended = false
   private readonly windows = new Set<FakeBrowserWindow>()
   private quitting = false
-  loginItem: { openAtLogin: boolean; wasOpenedAsHidden?: boolean } = { openAtLogin: false }
+  loginItem: { openAtLogin: boolean; wasOpenedAsHidden?: boolean; wasOpenedAtLogin?: boolean } = {
+    openAtLogin: false,
+  }
+  /** Windows reports openAtLogin only when asked with the args the item was set with. */
+  loginPlatform: NodeJS.Platform = 'win32'
   loginArgs: string[] = []
   loginItemWrites = 0
   constructor(private readonly gotLock = true) {
@@ -207,8 +211,10 @@ export class FakeApp extends Emitter {
     this.exitCode = code
     this.ended = true
   }
-  getLoginItemSettings(): { openAtLogin: boolean; wasOpenedAsHidden?: boolean } {
-    return this.loginItem
+  getLoginItemSettings(options?: { args?: string[] }): FakeApp['loginItem'] {
+    const same = (options?.args ?? []).join('\0') === this.loginArgs.join('\0')
+    if (this.loginPlatform !== 'win32' || same) return this.loginItem
+    return { ...this.loginItem, openAtLogin: false }
   }
   setLoginItemSettings(settings: { openAtLogin: boolean; args?: string[] }): void {
     this.loginItemWrites++

@@ -31,12 +31,18 @@ describe('the tray', () => {
 
 describe('start at login', () => {
   it('follows the setting on macOS and Windows, writing only on a change', () => {
-    const app = new FakeApp()
-    expect(applyStartAtLogin(app, 'win32', false)).toBe(false)
-    expect(applyStartAtLogin(app, 'win32', true)).toBe(true)
-    expect(app.loginItem.openAtLogin).toBe(true)
-    expect(applyStartAtLogin(app, 'darwin', true)).toBe(false)
-    expect(app.loginItemWrites).toBe(1)
+    for (const platform of ['win32', 'darwin'] as const) {
+      const app = new FakeApp()
+      app.loginPlatform = platform
+      expect(applyStartAtLogin(app, platform, false)).toBe(false)
+      expect(applyStartAtLogin(app, platform, true)).toBe(true)
+      expect(app.loginItem.openAtLogin).toBe(true)
+      expect(applyStartAtLogin(app, platform, true)).toBe(false)
+      expect(app.loginItemWrites, platform).toBe(1)
+      // Turned off again: on Windows the item is found only with the args it was set with.
+      expect(applyStartAtLogin(app, platform, false), platform).toBe(true)
+      expect(app.loginItem.openAtLogin).toBe(false)
+    }
   })
 
   it('a start at login opens no window (Windows passes a flag, macOS says so itself)', () => {
@@ -46,6 +52,11 @@ describe('start at login', () => {
     expect(startedHidden(['app.exe'], app)).toBe(false)
     app.loginItem = { openAtLogin: true, wasOpenedAsHidden: true }
     expect(startedHidden(['/Applications/App'], app)).toBe(true)
+    // macOS 13 and later no longer report wasOpenedAsHidden; wasOpenedAtLogin remains.
+    app.loginItem = { openAtLogin: true, wasOpenedAtLogin: true }
+    expect(startedHidden(['/Applications/App'], app)).toBe(true)
+    app.loginItem = { openAtLogin: true, wasOpenedAtLogin: false }
+    expect(startedHidden(['/Applications/App'], app)).toBe(false)
   })
 
   it('does nothing on Linux, where Electron has no login items', () => {
