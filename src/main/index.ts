@@ -24,6 +24,7 @@ import { CONTENT_SECURITY_POLICY } from './server/web-server'
 import { notifyAlerts } from './shell/alert-notifications'
 import { shellPaths } from './shell/data-paths'
 import { electronDialogs } from './shell/file-dialogs'
+import { APP_ID } from './shell/app-id'
 import { installCloseToTray } from './shell/close-to-tray'
 import { forwardEvents, registerIpc } from './shell/ipc-bridge'
 import { applyStartAtLogin, startedHidden } from './shell/login-item'
@@ -136,6 +137,9 @@ async function start(): Promise<void> {
   desktop()
   running.settings.onChange(desktop)
 }
+
+// Before any notification: Windows matches toasts to the installer's shortcut by this ID.
+if (process.platform === 'win32') app.setAppUserModelId(APP_ID)
 
 if (claimSingleInstance(app, () => core && openWindow())) {
   app.on('activate', () => core && openWindow())

@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { ICNS_TYPES, pngSize, readIcns, readIco } from '../../scripts/icons/containers'
+import { APP_ID } from '../../src/main/shell/app-id'
 import { tempDir } from '../helpers/temp-dir'
 
 const ROOT = resolve(__dirname, '../..')
@@ -121,6 +122,10 @@ describe('electron-builder.yml', () => {
       ]),
     )
     expect(paths.filter((path) => !existsSync(join(ROOT, path)))).toEqual([])
+  })
+
+  it('gives the app the ID the shell declares on Windows (notifications match the shortcut)', () => {
+    expect(/^appId: (\S+)$/m.exec(config)?.[1]).toBe(APP_ID)
   })
 
   it('builds every installer the issue asks for', () => {
