@@ -91,4 +91,41 @@ describe('the tray', () => {
     controller.close()
     expect(tray.destroyed).toBe(true)
   })
+
+  it('counts active alerts as rules fire and clear', async () => {
+    const tray = new FakeTray()
+    const controller = new TrayController({
+      tray,
+      buildMenu: (items) => items,
+      core,
+      open: () => undefined,
+      quit: () => undefined,
+      log: { warn: (m, f) => console.error(m, f) },
+      delayMs: 5,
+    })
+    await controller.refresh()
+    const created = await core.call('alerts.createRule', {
+      name: 'Too hot',
+      target: { type: 'all' },
+      condition: { type: 'threshold', metric: 'temperature', direction: 'above', value: 30 },
+    })
+    expect(created.ok).toBe(true)
+    const telemetry = (id: string, temperature: number): void =>
+      core.ingest({
+        topic: `iot/${id}/telemetry`,
+        payload: new TextEncoder().encode(JSON.stringify({ temperature })),
+        qos: 0,
+        retain: false,
+        receivedAt: Date.now(),
+        source: 'embedded',
+      })
+    telemetry('a', 35)
+    await expect.poll(() => tray.line, { timeout: 2000 }).toMatch(/· 1 active alert$/)
+    telemetry('b', 36)
+    await expect.poll(() => tray.line, { timeout: 2000 }).toMatch(/· 2 active alerts$/)
+    telemetry('a', 20)
+    telemetry('b', 20)
+    await expect.poll(() => tray.line, { timeout: 2000 }).toMatch(/· no active alerts$/)
+    controller.close()
+  })
 })
