@@ -101,6 +101,22 @@ describe('InfluxDB secrets at rest', () => {
     expect(again.influxSaved()).toMatchObject({ password: PASSWORD, token: TOKEN })
   })
 
+  it('with the keychain unavailable the app still starts, and loses nothing', async () => {
+    await oldIntegrations()
+    const store = new IntegrationsStore(
+      dir.path,
+      silentLogger,
+      Date.now,
+      electronSecretBox(new FakeSafeStorage(false)),
+    )
+    await store.load()
+    expect(store.warnings.join('\n')).toMatch(
+      /InfluxDB password and token in integrations.json could not be moved .*keychain is not available.*next start/,
+    )
+    expect(store.influxSaved()).toMatchObject({ password: PASSWORD, token: TOKEN })
+    expect(await read('integrations.json')).toContain(PASSWORD)
+  })
+
   it('web mode keeps them in a 0600 file; a new password replaces, "" removes', async () => {
     const store = new IntegrationsStore(dir.path, silentLogger, Date.now)
     await store.load()

@@ -136,11 +136,13 @@ export class RuleStore {
     const plain = this.store.data.rules.filter((r) => (r.actions.webhook?.token ?? null) !== null)
     this.rules = rules
     if (plain.length === 0) return
-    // Secret file first (inside write): a crash in between leaves the tokens in both files.
-    await this.write(rules)
-    this.logger.info('webhook tokens moved out of alerts.json', {
-      rules: plain.length,
-      to: this.vault.codecName,
+    await this.vault.migrate('Webhook tokens in alerts.json', async () => {
+      // Secret file first (inside write): a crash in between leaves the tokens in both files.
+      await this.write(rules)
+      this.logger.info('webhook tokens moved out of alerts.json', {
+        rules: plain.length,
+        to: this.vault.codecName,
+      })
     })
   }
 

@@ -75,4 +75,20 @@ export class SecretVault {
   async save(): Promise<void> {
     await this.file.save(this.secrets)
   }
+
+  /**
+   * Runs a move of plain-text secrets into this vault (`move` saves the vault, then rewrites
+   * the owner's JSON without them). If sealing fails (the desktop app's keychain is not
+   * available right now), the secrets stay where they were, the app starts anyway, and a
+   * warning says so; the move is tried again at the next start.
+   */
+  async migrate(what: string, move: () => Promise<void>): Promise<void> {
+    try {
+      await move()
+    } catch (error) {
+      const message = `${what} could not be moved to ${this.file.path} (${(error as Error).message}); they stay where they are until the next start.`
+      this.options.logger.warn(message)
+      this.warnings.push(message)
+    }
+  }
 }

@@ -165,12 +165,15 @@ export class IntegrationsStore {
     await this.vault.load()
     const plain = influxSecrets(this.store.data.influx)
     if (Object.keys(plain).length === 0) return
-    this.vault.set(INFLUX_SECRET_ID, { ...this.vault.get(INFLUX_SECRET_ID), ...plain })
-    // Secret file first: a crash in between leaves the secrets in both, never in neither.
-    await this.vault.save()
-    await this.store.replace({ ...this.store.data, influx: withoutSecrets(this.store.data.influx) })
-    this.logger.info('InfluxDB secrets moved out of integrations.json', {
-      to: this.vault.codecName,
+    await this.vault.migrate('The InfluxDB password and token in integrations.json', async () => {
+      this.vault.set(INFLUX_SECRET_ID, { ...this.vault.get(INFLUX_SECRET_ID), ...plain })
+      // Secret file first: a crash in between leaves the secrets in both, never in neither.
+      await this.vault.save()
+      const influx = withoutSecrets(this.store.data.influx)
+      await this.store.replace({ ...this.store.data, influx })
+      this.logger.info('InfluxDB secrets moved out of integrations.json', {
+        to: this.vault.codecName,
+      })
     })
   }
 

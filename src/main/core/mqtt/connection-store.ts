@@ -114,17 +114,22 @@ export class ConnectionStore {
   private async migratePlainSecrets(): Promise<void> {
     const plain = this.store.data.connections.filter((c) => Object.keys(secretsOf(c)).length > 0)
     if (plain.length === 0) return
-    for (const connection of plain)
-      this.vault.set(connection.id, { ...this.vault.get(connection.id), ...secretsOf(connection) })
-    // Secret file first: a crash in between leaves the secrets in both, never in neither.
-    await this.vault.save()
-    await this.store.replace({
-      ...this.store.data,
-      connections: this.store.data.connections.map(withoutSecrets),
-    })
-    this.logger.info('connection secrets moved out of connections.json', {
-      connections: plain.length,
-      to: this.vault.codecName,
+    await this.vault.migrate('External connection passwords in connections.json', async () => {
+      for (const connection of plain)
+        this.vault.set(connection.id, {
+          ...this.vault.get(connection.id),
+          ...secretsOf(connection),
+        })
+      // Secret file first: a crash in between leaves the secrets in both, never in neither.
+      await this.vault.save()
+      await this.store.replace({
+        ...this.store.data,
+        connections: this.store.data.connections.map(withoutSecrets),
+      })
+      this.logger.info('connection secrets moved out of connections.json', {
+        connections: plain.length,
+        to: this.vault.codecName,
+      })
     })
   }
 
