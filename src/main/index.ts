@@ -85,7 +85,7 @@ async function start(): Promise<void> {
   lockSession(session.defaultSession, { csp: CONTENT_SECURITY_POLICY, policy, log: logger })
   app.on('web-contents-created', (_event, contents) => guardContents(contents, policy, logger))
   if (!keychainIsReal(safeStorage, process.platform))
-    logger.warn('no OS keychain: connection passwords are protected by the file mode only')
+    logger.warn('no OS keychain: saved passwords and tokens are protected by the file mode only')
   const running = await createCore({
     dataDir: app.getPath('userData'),
     shell: 'electron',
