@@ -35,9 +35,10 @@ export function stillRunningNotice(platform: NodeJS.Platform): { title: string; 
   const place = trayPlace(platform)
   return {
     title: 'ESP32 IoT Control Center is still running',
+    // Some Linux desktops hide tray icons: starting the app again always opens the window.
     body:
-      `It keeps collecting readings from the ${place}. To quit, choose Quit in its ${place} ` +
-      'icon’s menu. Settings → Desktop can make closing the window quit instead.',
+      `It keeps collecting readings in the background. To quit, choose Quit in its ${place} ` +
+      'icon’s menu. To open it, click here or start the app again.',
   }
 }
 
