@@ -236,6 +236,25 @@ describe('electron-builder --linux dir (stand-in Electron, no network)', () => {
     )
   })
 
+  it('holds the main script package.json names, and the preload and page where the shell looks', () => {
+    const appAsar = join(resourcesDir, 'app.asar')
+    const main = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { main: string })
+      .main
+    expect(asarPaths.has(main.replace(/^\.\//, ''))).toBe(true)
+    const { preloadFile, indexFile } = shellPaths({
+      mainDir: join(appAsar, main.replace(/^\.\//, ''), '..'),
+      isPackaged: true,
+      resourcesPath: resourcesDir,
+      appPath: appAsar,
+    })
+    for (const file of [preloadFile, indexFile])
+      expect(asarPaths.has(relative(appAsar, file).split(sep).join('/')), file).toBe(true)
+    // A sandboxed preload is loaded as CommonJS: an ES module there would not run.
+    const preload = readFileSync(join(ROOT, relative(appAsar, preloadFile)), 'utf8')
+    expect(preload).toMatch(/require\(["']electron["']\)/)
+    expect(preload).not.toMatch(/^\s*(import|export)\s/m)
+  })
+
   it('ships the tray images where the packaged app looks for them, for every OS', () => {
     const committed = filesUnder(join(ROOT, 'resources/tray'))
     expect(filesUnder(join(resourcesDir, 'tray'))).toEqual(committed)
