@@ -160,7 +160,7 @@ test('a format no rule knows lands in the Topics screen and is mapped to a devic
   expect(errors).toEqual([])
 })
 
-test('the table names each row’s readings: a Zigbee plug shows power and energy, not under “Temp.”', async ({
+test('a Zigbee plug: its own readings in the table (not under “Temp.”), its device named on the Topics screen, its reporting pointed at Zigbee2MQTT', async ({
   page,
 }) => {
   const errors = watchErrors(page)
@@ -171,18 +171,34 @@ test('the table names each row’s readings: a Zigbee plug shows power and energ
     payload:
       '{"state":"ON","power":12.3,"energy":1.23,"voltage":230.1,"current":0.05,"linkquality":80}',
   })
+  // …and a topic no rule reads, which belongs to no device.
+  await publish(await issueLogin('odd-board', ['odd/words']), { topic: 'odd/words', payload: 'hi' })
   await page.goto(app.url)
   await page.getByRole('link', { name: 'Devices', exact: true }).click()
   await page.getByRole('radio', { name: /Table/ }).click()
   await expect(page.getByRole('columnheader', { name: 'Readings' })).toBeVisible()
   await expect(page.getByRole('columnheader', { name: /Temp/ })).toHaveCount(0)
   const row = page.locator('tr[data-device-id="zigbee2mqtt.kitchen_plug"]')
+  await expect(row.getByRole('link', { name: 'kitchen_plug' })).toBeVisible()
   await expect(row.locator('.cell-reading').nth(0)).toHaveText('12.3 WPower')
   await expect(row.locator('.cell-reading').nth(1)).toHaveText('1.23 kWhEnergy')
   await expect(row.getByRole('img', { name: /Temperature, last hour/ })).toHaveCount(0)
 
+  // The Topics screen says which device its topic is read into, with a link to it.
+  await page.getByRole('link', { name: 'Topics', exact: true }).click()
+  const tree = page.getByRole('tree', { name: 'Topics' })
+  await tree.locator('[data-topic="odd"]').click()
+  await tree.locator('[data-topic="odd/words"]').click()
+  const odd = page.getByRole('region', { name: 'odd/words' })
+  await expect(odd.getByRole('definition').first()).toHaveText('none')
+  const base = tree.locator('[data-topic="zigbee2mqtt"]')
+  if ((await base.getAttribute('aria-expanded')) === 'false') await base.click()
+  await tree.locator('[data-topic="zigbee2mqtt/kitchen_plug"]').click()
+  const details = page.getByRole('region', { name: 'zigbee2mqtt/kitchen_plug' })
+  await expect(details.getByRole('link', { name: 'kitchen_plug (Zigbee2MQTT)' })).toBeVisible()
+
   // Its page says where a Zigbee device's reporting is changed; no Installer for a plug.
-  await row.getByRole('link', { name: 'kitchen_plug' }).click()
+  await details.getByRole('link', { name: 'kitchen_plug (Zigbee2MQTT)' }).click()
   const settings = page.getByRole('region', { name: 'Settings' })
   await expect(settings).toContainText('Reporting tab in its frontend')
   await expect(settings.getByRole('link', { name: 'Installer' })).toHaveCount(0)

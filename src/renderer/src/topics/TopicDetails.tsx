@@ -1,7 +1,10 @@
 import type { TopicSummary } from '@shared/contract/connections'
+import { hrefFor } from '../app/routes'
 import { Age } from '../components/Age'
+import { FORMAT_LABELS } from '../lib/formats'
 import { MapTopicForm } from './MapTopicForm'
 import { formatDateTime } from '../lib/time'
+import { useTopicDevice } from './use-topic-device'
 
 /** A payload as the person wants to read it: JSON pretty-printed, other text as is, binary as hex. */
 function prettyPayload(t: TopicSummary): { text: string; kind: string } {
@@ -21,7 +24,18 @@ const count = new Intl.NumberFormat()
 
 export function TopicDetails({ topic }: { topic: TopicSummary }) {
   const { text, kind } = prettyPayload(topic)
+  const device = useTopicDevice(topic.topic)
   const facts: [string, React.ReactNode][] = [
+    [
+      'Device',
+      device ? (
+        <a key="device" href={hrefFor('devices', device.id)}>
+          {device.name} ({FORMAT_LABELS[device.format]})
+        </a>
+      ) : (
+        'none'
+      ),
+    ],
     ['Messages', count.format(topic.count)],
     ['Last message', <Age key="age" ts={topic.lastAt} />],
     ['Retained', topic.retained ? 'yes' : 'no'],
