@@ -27,7 +27,7 @@ import { electronDialogs } from './shell/file-dialogs'
 import { APP_ID } from './shell/app-id'
 import { installCloseToTray } from './shell/close-to-tray'
 import { forwardEvents, registerIpc } from './shell/ipc-bridge'
-import { applyStartAtLogin, startedHidden } from './shell/login-item'
+import { applyStartAtLogin, opensWindowAtStart, startedHidden } from './shell/login-item'
 import { createMainWindow } from './shell/main-window'
 import { guardContents } from './shell/navigation-guard'
 import { createPagePolicy } from './shell/page-policy'
@@ -122,7 +122,7 @@ async function start(): Promise<void> {
   } catch (error) {
     logger.warn('no tray icon: closing the window quits the app', { error })
   }
-  if (!startedHidden(process.argv, app)) openWindow()
+  if (opensWindowAtStart(startedHidden(process.argv, app), tray !== undefined)) openWindow()
   // Settings → Desktop take effect at once: the login item, and a first update check as
   // soon as auto-update is turned on with a feed (once per run).
   let updateChecked = false

@@ -31,6 +31,14 @@ export function startedHidden(argv: readonly string[], app: LoginItemApp): boole
   return item.wasOpenedAsHidden === true || item.wasOpenedAtLogin === true
 }
 
+/**
+ * Whether to open the window at start: not after a start at login, unless there is no tray
+ * icon, since a hidden app without one could be neither seen nor quit.
+ */
+export function opensWindowAtStart(startedAtLogin: boolean, trayShown: boolean): boolean {
+  return !startedAtLogin || !trayShown
+}
+
 export function loginItemSupported(platform: NodeJS.Platform): boolean {
   return platform === 'darwin' || platform === 'win32'
 }

@@ -4,7 +4,11 @@ import { inflateSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { Settings } from '../../../src/shared/contract/settings'
 import { notifyAlerts } from '../../../src/main/shell/alert-notifications'
-import { applyStartAtLogin, startedHidden } from '../../../src/main/shell/login-item'
+import {
+  applyStartAtLogin,
+  opensWindowAtStart,
+  startedHidden,
+} from '../../../src/main/shell/login-item'
 import { loadTrayImage, trayImageFile } from '../../../src/main/shell/tray-image'
 import { pngSize, readIco } from '../../../scripts/icons/containers'
 import { statusLine } from '../../../src/main/shell/tray-model'
@@ -57,6 +61,13 @@ describe('start at login', () => {
     expect(startedHidden(['/Applications/App'], app)).toBe(true)
     app.loginItem = { openAtLogin: true, wasOpenedAtLogin: false }
     expect(startedHidden(['/Applications/App'], app)).toBe(false)
+  })
+
+  it('opens the window after a start at login only when there is no tray icon to find it by', () => {
+    expect(opensWindowAtStart(true, true)).toBe(false)
+    expect(opensWindowAtStart(true, false)).toBe(true)
+    expect(opensWindowAtStart(false, true)).toBe(true)
+    expect(opensWindowAtStart(false, false)).toBe(true)
   })
 
   it('does nothing on Linux, where Electron has no login items', () => {
