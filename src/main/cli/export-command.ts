@@ -14,6 +14,8 @@ import { ExportService } from '../core/export/export-service'
 import { openExportSource, type ExportSource } from '../core/export/export-source'
 import { readDeviceNames } from '../core/export/readonly-sources'
 import type { FetchLike } from '../core/influx/influx-client'
+import type { HistoryOverrides } from '../core/readings/history-choice'
+import { HISTORY_USAGE, parseHistoryFlags } from '../core/readings/history-flags'
 import { defaultDataDir } from '../server/serve-options'
 
 export const EXPORT_USAGE = `Usage: npm run -s cli -- export [options]   (-s: npm prints nothing of its own)
@@ -28,8 +30,9 @@ export const EXPORT_USAGE = `Usage: npm run -s cli -- export [options]   (-s: np
   --out FILE          write to FILE instead of stdout
   --bom               start CSV with a UTF-8 byte order mark (Excel)
   --data-dir DIR      data folder (default: the app's); its settings choose where history
-                      is read: readings.sqlite, or the InfluxDB saved under Integrations
-  --help              show this help
+                      is read: readings.sqlite, or the InfluxDB saved under Integrations;
+                      the flags below override them as they do for \`npm run serve\`
+${HISTORY_USAGE}  --help              show this help
 `
 
 export interface CliIo {
@@ -66,6 +69,7 @@ export async function runExportCommand(argv: string[], io: CliIo): Promise<numbe
   let request: ExportRequest
   let out: string | undefined
   let dataDir: string
+  let history: HistoryOverrides
   try {
     const { values } = parseArgs({
       args: argv,
@@ -79,6 +83,10 @@ export async function runExportCommand(argv: string[], io: CliIo): Promise<numbe
         out: { type: 'string' },
         bom: { type: 'boolean' },
         'data-dir': { type: 'string' },
+        history: { type: 'string' },
+        'influx-url': { type: 'string' },
+        'influx-version': { type: 'string' },
+        'influx-org': { type: 'string' },
         help: { type: 'boolean' },
       },
     })
@@ -98,6 +106,7 @@ export async function runExportCommand(argv: string[], io: CliIo): Promise<numbe
     })
     out = values.out
     dataDir = values['data-dir'] ?? defaultDataDir(io.env)
+    history = parseHistoryFlags(values, io.env ?? {})
   } catch (error) {
     const message =
       error instanceof ZodError
@@ -109,7 +118,7 @@ export async function runExportCommand(argv: string[], io: CliIo): Promise<numbe
 
   let source: ExportSource
   try {
-    source = openExportSource(dataDir, io.fetch)
+    source = openExportSource(dataDir, history, io.fetch)
   } catch (error) {
     io.stderr.write(`${(error as Error).message}\n`)
     return 1

@@ -70,14 +70,17 @@ function telemetry(core: Core, id: string, i: number): void {
   })
 }
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+async function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough()
   const stderr = new PassThrough()
   let out = ''
   let err = ''
   stdout.on('data', (c: Buffer) => (out += c.toString()))
   stderr.on('data', (c: Buffer) => (err += c.toString()))
-  const code = await runExportCommand(['--data-dir', app, ...args], { stdout, stderr })
+  const code = await runExportCommand(['--data-dir', app, ...args], { stdout, stderr, env })
   return { code, out, err }
 }
 
@@ -164,6 +167,12 @@ describe('CLI export with the InfluxDB history store (real influxd, auth on)', (
       const result = await cli(RANGE)
       expect(result.err).toContain('sealed with the desktop app’s OS keychain')
       expect(result.code).toBe(1)
+      // serve's history flags and environment apply here too: the password from the environment.
+      const url = `http://iotcc:${PASSWORD}@127.0.0.1:${influxd.httpPort}/farm`
+      const given = await cli(RANGE, { IOTCC_HISTORY_URL: url })
+      expect(given.code).toBe(0)
+      expect(given.err).toBe(`90 rows (from influx 127.0.0.1:${influxd.httpPort}/farm)\n`)
+      expect(given.out.split('\r\n').filter((l) => l.includes('esp32-'))).toHaveLength(90)
     } finally {
       await writeFile(file, good)
     }

@@ -5,7 +5,7 @@ import { parseJsonDocument } from '../base/json-store'
 import { plainCodec, secretFileName } from '../base/secret-box'
 import type { FetchLike } from '../influx/influx-client'
 import { readSavedInflux } from '../integrations/integrations-store'
-import { resolveHistoryChoice } from '../readings/history-choice'
+import { resolveHistoryChoice, type HistoryOverrides } from '../readings/history-choice'
 import { InfluxExportSource } from '../readings/influx-history/influx-raw'
 import { SETTINGS_DOCUMENT } from '../settings/settings-store'
 import type { ReadingsCursor } from './export-service'
@@ -27,14 +27,19 @@ export interface ExportSource {
  * own export does: readings.sqlite, or InfluxDB with the connection saved under Integrations
  * and its password/token from the secret file. Command-line tools run without Electron, so
  * only web mode's plain secret file can be opened: secrets the desktop app sealed with the OS
- * keychain are not readable here, and a note says so. Throws a readable Error when the chosen
- * store cannot be opened.
+ * keychain are not readable here, and a note says so. `overrides` are serve's history flags
+ * (a folder served with `--history influx --influx-url …`), with the same precedence. Throws
+ * a readable Error when the chosen store cannot be opened.
  */
-export function openExportSource(dataDir: string, fetch?: FetchLike): ExportSource {
+export function openExportSource(
+  dataDir: string,
+  overrides: HistoryOverrides = {},
+  fetch?: FetchLike,
+): ExportSource {
   const notes: string[] = []
   const settings = readSettings(dataDir, notes)
   const saved = readSavedInflux(dataDir, plainCodec)
-  const choice = resolveHistoryChoice(settings, saved)
+  const choice = resolveHistoryChoice(settings, saved, overrides)
   if (choice.kind === 'sqlite') {
     const readings = new ReadonlyReadings(dataDir)
     return { readings, describe: 'readings.sqlite', notes, close: () => readings.close() }
@@ -46,7 +51,8 @@ export function openExportSource(dataDir: string, fetch?: FetchLike): ExportSour
     notes.push(
       `The InfluxDB ${target.version === '1' ? 'password' : 'token'} of this data folder is sealed ` +
         'with the desktop app’s OS keychain, which the command line cannot open; trying ' +
-        'without it. Export from the app instead, or save the InfluxDB settings in web mode.',
+        'without it. Give it in $IOTCC_HISTORY_URL (http://user:password@host:8086/db) or ' +
+        '$IOTCC_INFLUX_TOKEN, or export from the app.',
     )
   }
   const name = target.version === '1' ? target.database : target.bucket
