@@ -80,6 +80,9 @@ export function DesktopCard({
         {desktop.closeToTray
           ? 'The broker keeps serving your devices, readings are stored and alerts notify. To quit, choose Quit in the tray icon’s menu (the menu bar on macOS) or the app menu.'
           : 'Closing the window quits the app: devices lose their broker and nothing is recorded until you start it again.'}
+        {desktop.closeToTray &&
+          linux &&
+          ' GNOME shows tray icons only with the AppIndicator extension; starting the app again always opens its window.'}
       </p>
       <span>Updates</span>
       <label>
