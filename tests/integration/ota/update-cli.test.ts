@@ -3,60 +3,20 @@
  * web mode (out/main/serve.js) whose built-in broker the boards log in to with their own
  * device accounts; the app signs with the keys it keeps in ota-keys.json.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, statSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import { promisify } from 'node:util'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { connectAsync } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateOtaKey } from '../../../src/shared/ota/node'
 import { tempDir } from '../../helpers/temp-dir'
-import { RpcSocket } from '../../helpers/rpc-socket'
+import type { RpcSocket } from '../../helpers/rpc-socket'
 import { FakeOtaBoard } from '../../simulators/ota/fake-ota-board'
 import { writeFirmware } from './ota-harness'
-
-const ROOT = resolve(__dirname, '../../..')
-const CLI = join(ROOT, 'out/main/cli.js')
-const SERVE = join(ROOT, 'out/main/serve.js')
-const run = promisify(execFile)
-
-async function ensureBuild(): Promise<void> {
-  const sources = [
-    'src/main/cli.ts',
-    'src/main/cli/update-command.ts',
-    'src/main/core/ota/update-service.ts',
-    'src/main/core/ota/device-run.ts',
-    'src/main/serve.ts',
-  ]
-  const newest = Math.max(...sources.map((s) => statSync(join(ROOT, s)).mtimeMs))
-  const built = (file: string): number => {
-    try {
-      return statSync(file).mtimeMs
-    } catch {
-      return 0
-    }
-  }
-  if (Math.min(built(CLI), built(SERVE)) < newest)
-    await run('npx', ['electron-vite', 'build'], { cwd: ROOT })
-}
-
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', CLI, ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.on('exit', (code) => done({ code: code ?? -1, stdout, stderr }))
-  })
-}
+import { runCli as cli, startServe, type OtaServe } from './ota-serve'
 
 describe('npm run cli -- update', () => {
   let dir: { path: string; cleanup: () => Promise<void> }
-  let serve: ChildProcess
+  let serve: OtaServe
   let url: string
   let rpc: RpcSocket
   let brokerUrl: string
@@ -84,7 +44,6 @@ describe('npm run cli -- update', () => {
   }
 
   beforeAll(async () => {
-    await ensureBuild()
     dir = await tempDir('ota-cli-')
     const data = join(dir.path, 'data')
     mkdirSync(data, { recursive: true })
@@ -96,45 +55,15 @@ describe('npm run cli -- update', () => {
       { mode: 0o600 },
     )
     files = await writeFirmware(dir.path, '0.3.0')
-    serve = spawn(
-      process.execPath,
-      [
-        '--disable-warning=ExperimentalWarning',
-        SERVE,
-        '--port',
-        '0',
-        '--broker-port',
-        '0',
-        '--data-dir',
-        data,
-      ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    )
-    url = await new Promise<string>((done, reject) => {
-      let out = ''
-      serve.stdout?.on('data', (d: Buffer) => {
-        out += d.toString()
-        const match = /Web UI: (\S+)/.exec(out)
-        if (match?.[1]) done(match[1])
-      })
-      serve.once('exit', (code) => reject(new Error(`serve exited ${code}`)))
-    })
-    const web = new URL(url)
-    rpc = await RpcSocket.open(`ws://${web.host}/rpc`, {
-      authorization: `Bearer ${web.searchParams.get('token')}`,
-    })
-    const status = await rpc.call<{ listeners: { kind: string; port: number }[] }>('broker.status')
-    brokerUrl = `mqtt://127.0.0.1:${status.listeners.find((l) => l.kind === 'tcp')!.port}`
+    serve = await startServe(data)
+    url = serve.url
+    rpc = serve.rpc
+    brokerUrl = `mqtt://127.0.0.1:${serve.brokerPort}`
   }, 90_000)
 
   afterAll(async () => {
     for (const b of boards) await b.close()
-    rpc?.close()
-    if (serve && serve.exitCode === null) {
-      const exited = new Promise((done) => serve.once('exit', done))
-      serve.kill('SIGTERM')
-      await exited
-    }
+    await serve?.stop()
     await dir?.cleanup()
   })
 

@@ -1,5 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
+import type { ChildProcess } from 'node:child_process'
 import { parseMac, simChip, type SimChip } from '../esp32-rom/chips'
 import { FlashMemory } from '../esp32-rom/flash-memory'
 import { Esp32RomSimulator, type SimFaults } from '../esp32-rom/simulator'
@@ -7,10 +6,9 @@ import { createPtyPair, type PtyPair } from '../pty'
 import type { ReplDeviceOptions } from '../repl/device-options'
 import { ReplSimulator } from '../repl/repl-simulator'
 import { checkBoot } from './boot-check'
-import type { ChildMessage, StartJob } from './firmware-process'
+import { forkFirmware } from './firmware-fork'
+import type { ChildMessage } from './firmware-process'
 
-const RUNNER = fileURLToPath(new URL('./firmware-process.ts', import.meta.url))
-const TS_REGISTER = fileURLToPath(new URL('../ts-register.mjs', import.meta.url))
 /** How often a board without a bootable image resets and prints its complaint again. */
 const BOOT_LOOP_MS = 700
 
@@ -199,22 +197,10 @@ export class BoardSimulator {
   private startFirmware(print: (bytes: string) => void): (() => void) | undefined {
     if ((this.options.firmware ?? 'real') === 'none') return undefined
     const files = this.repl ? Object.fromEntries(this.repl.files()) : this.files
-    const job: StartJob = {
-      files: Object.fromEntries(
-        Object.entries(files).map(([path, data]) => [path, Buffer.from(data).toString('base64')]),
-      ),
+    const child = forkFirmware(Object.entries(files), {
       ap: this.options.wifi ?? { ...SIM_WIFI },
       mac: this.mac.replace(/:/g, ''),
       speed: this.options.speed ?? 1,
-    }
-    const child = fork(RUNNER, [], {
-      execArgv: [
-        '--disable-warning=ExperimentalWarning',
-        '--experimental-transform-types',
-        '--import',
-        TS_REGISTER,
-      ],
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     })
     this.firmware = child
     child.stderr?.on('data', (chunk: Buffer) =>
@@ -231,7 +217,6 @@ export class BoardSimulator {
         void this.repl?.hardReset()
       }
     })
-    child.send({ type: 'start', ...job })
     return () => {
       child.kill('SIGKILL')
       if (this.firmware === child) this.firmware = null

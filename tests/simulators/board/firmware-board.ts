@@ -1,10 +1,7 @@
-import { fork, type ChildProcess } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
+import type { ChildProcess } from 'node:child_process'
 import { SIM_WIFI } from './board-simulator'
-import type { ChildMessage, StartJob } from './firmware-process'
-
-const RUNNER = fileURLToPath(new URL('./firmware-process.ts', import.meta.url))
-const TS_REGISTER = fileURLToPath(new URL('../ts-register.mjs', import.meta.url))
+import { forkFirmware } from './firmware-fork'
+import type { ChildMessage } from './firmware-process'
 
 /**
  * A board already set up (MicroPython flashed, firmware installed) without its serial side:
@@ -24,20 +21,10 @@ export class FirmwareBoard {
   ) {}
 
   start(): void {
-    const job: StartJob = {
-      files: Object.fromEntries([...this.flash].map(([p, d]) => [p, d.toString('base64')])),
+    const child = forkFirmware(this.flash, {
       ap: { ...SIM_WIFI },
       mac: this.opts.mac.replace(/:/g, ''),
       speed: this.opts.speed,
-    }
-    const child = fork(RUNNER, [], {
-      execArgv: [
-        '--disable-warning=ExperimentalWarning',
-        '--experimental-transform-types',
-        '--import',
-        TS_REGISTER,
-      ],
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     })
     this.child = child
     child.stderr?.on('data', (d: Buffer) => this.line(`stderr: ${d.toString().trim()}`))
@@ -51,7 +38,6 @@ export class FirmwareBoard {
         }
       } else if (m.type === 'reset') this.powerCycle()
     })
-    child.send({ type: 'start', ...job })
   }
 
   /** Power off and on again: the firmware process dies wherever it is; the flash stays. */

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { useDeviceList } from '../store/use-device-list'
 import { UpdateChooser } from './UpdateChooser'
 import { UpdateJobView } from './UpdateJobView'
@@ -54,25 +54,15 @@ export function UpdateDialog({
         (job ? (
           <UpdateJobView job={job} names={names} onNew={() => setJobId(null)} onClose={onClose} />
         ) : !version ? (
-          <>
+          <Notice onClose={onClose}>
             <p className="banner banner--error" role="alert">
               {available?.error ?? 'Looking for the firmware this app ships…'}
             </p>
-            <div className="ota-actions">
-              <button type="button" onClick={onClose}>
-                Close
-              </button>
-            </div>
-          </>
+          </Notice>
         ) : ours.length === 0 ? (
-          <>
+          <Notice onClose={onClose}>
             <p>No board runs this app’s firmware yet: install one first.</p>
-            <div className="ota-actions">
-              <button type="button" onClick={onClose}>
-                Close
-              </button>
-            </div>
-          </>
+          </Notice>
         ) : (
           <UpdateChooser
             devices={ours}
@@ -83,5 +73,19 @@ export function UpdateDialog({
           />
         ))}
     </dialog>
+  )
+}
+
+/** Why there is nothing to choose, and the way out. */
+function Notice({ children, onClose }: { children: ReactNode; onClose: () => void }) {
+  return (
+    <>
+      {children}
+      <div className="ota-actions">
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </>
   )
 }
