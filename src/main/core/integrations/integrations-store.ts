@@ -53,12 +53,12 @@ function withoutSecrets(influx: StoredInflux): StoredInflux {
 
 /** Saved settings + their secrets: what the forwarder and the history store use. */
 function withSecrets(influx: StoredInflux, secrets: SecretFields): SavedInflux {
-  // Secrets still in the JSON (a file not yet migrated) count as much as the secret file's.
+  // Secrets still in the JSON (a file not yet migrated) win, as they do when load moves them.
   const plain = influxSecrets(influx)
   return {
     ...withoutSecrets(influx),
-    password: secrets.password ?? plain.password ?? null,
-    token: secrets.token ?? plain.token ?? null,
+    password: plain.password ?? secrets.password ?? null,
+    token: plain.token ?? secrets.token ?? null,
   }
 }
 
