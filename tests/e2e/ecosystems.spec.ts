@@ -201,6 +201,11 @@ test('a Zigbee plug: its own readings in the table (not under “Temp.”), its 
   await details.getByRole('link', { name: 'kitchen_plug (Zigbee2MQTT)' }).click()
   const settings = page.getByRole('region', { name: 'Settings' })
   await expect(settings).toContainText('Reporting tab in its frontend')
+  // No rows that cannot apply to a Zigbee plug (it runs no MicroPython and has no Wi-Fi).
+  const info = page.getByRole('region', { name: 'Device', exact: true })
+  await expect(info).toContainText('Zigbee2MQTT')
+  await expect(info).not.toContainText('MicroPython')
+  await expect(info).not.toContainText('Wi-Fi signal')
   await expect(settings.getByRole('link', { name: 'Installer' })).toHaveCount(0)
   expect(errors).toEqual([])
 })
