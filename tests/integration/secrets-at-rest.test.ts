@@ -5,7 +5,7 @@
  * only the secrets. Real files, real HTTP receiver; the keychain is FakeSafeStorage (AES-GCM).
  */
 import { readdirSync, statSync } from 'node:fs'
-import { readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
@@ -207,6 +207,37 @@ describe('alert webhook tokens at rest', () => {
     await reloaded.delete(created.id)
     const secrets = await read(secretFileName('alert', 'os-keychain'))
     expect(JSON.parse(secrets)).toMatchObject({ data: { secrets: {} } })
+  })
+
+  it('a notification an older version queued with its token is still sent with it', async () => {
+    const auth: (string | undefined)[] = []
+    const server = createServer((req, res) => {
+      auth.push(req.headers.authorization)
+      req.resume().on('end', () => res.writeHead(200).end())
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`
+    await mkdir(join(dir.path, 'webhook-queue'))
+    const queuedAt = Date.UTC(2026, 0, 1, 11, 59)
+    const old = { url, token: HOOK_TOKEN, payload: { event: 'alert.fired' }, queuedAt }
+    await writeFile(
+      join(dir.path, 'webhook-queue', '000000000001-1.lp'),
+      `${JSON.stringify(old)}\n`,
+    )
+    const h = await new AlertHarness(dir.path, []).start()
+    try {
+      for (let t = 0; t < 10 && auth.length === 0; t++) {
+        h.clock.advance(1000)
+        await h.service.settled()
+      }
+      expect(auth).toEqual([`Bearer ${HOOK_TOKEN}`])
+      expect(h.service.webhookStatus()).toMatchObject({ pending: 0, delivered: 1 })
+      expect(await everyFile()).not.toContain(HOOK_TOKEN)
+    } finally {
+      await h.service.close()
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
   })
 
   it('a queued notification waits on disk without its token and is sent with it', async () => {
