@@ -17,12 +17,15 @@ let app: ServedApp
 let shipped: string
 const boards: FakeOtaBoard[] = []
 const IDS = ['ota-hall', 'ota-attic', 'ota-garage']
+/** Comes online in the second test: its new version crashes and the board rolls back. */
+const CRASHING = 'ota-cellar'
+let keys: Record<string, string>
 
 test.beforeAll(async () => {
   const init = await readFile('firmware/lib/iotfw/__init__.py', 'utf8')
   shipped = /VERSION = "([^"]+)"/.exec(init)![1]!
   dataDir = await mkdtemp(join(tmpdir(), 'iotcc-e2e-ota-'))
-  const keys = Object.fromEntries(IDS.map((id) => [id, generateOtaKey()]))
+  keys = Object.fromEntries([...IDS, CRASHING].map((id) => [id, generateOtaKey()]))
   // What the installer leaves behind for boards it installed.
   await writeFile(join(dataDir, 'ota-keys.json'), JSON.stringify({ version: 1, keys }), {
     mode: 0o600,
@@ -66,5 +69,30 @@ test('update every board from the Devices screen, with progress per board', asyn
     await expect(row(id)).not.toContainText('Update')
   }
   expect(boards.map((b) => b.version)).toEqual([shipped, shipped, shipped])
+  expect(errors).toEqual([])
+})
+
+test('a board that rolls back shows as failed, with the reason and the version it went back to', async ({
+  page,
+}) => {
+  const errors = watchErrors(page)
+  const board = new FakeOtaBoard({
+    url: app.brokerUrl!,
+    id: CRASHING,
+    key: keys[CRASHING]!,
+    version: '0.0.1',
+  })
+  board.faults.crash = true
+  await board.connect()
+  boards.push(board)
+  await page.goto(`${app.url}#/devices`)
+  await page.getByRole('button', { name: 'Update firmware (1)…' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Update firmware over the air' })
+  await dialog.getByRole('button', { name: `Update 1 board to ${shipped}` }).click()
+  const item = dialog.locator(`li[data-device-id="${CRASHING}"]`)
+  await expect(item.locator('[data-state]')).toHaveText('Failed', { timeout: 30_000 })
+  await expect(item).toContainText('The new version kept crashing: rolled back to 0.0.1')
+  await dialog.screenshot({ path: test.info().outputPath('ota-rolled-back.png') })
+  expect(board.version).toBe('0.0.1')
   expect(errors).toEqual([])
 })

@@ -47,7 +47,7 @@ describe('npm run cli -- update', () => {
     dir = await tempDir('ota-cli-')
     const data = join(dir.path, 'data')
     mkdirSync(data, { recursive: true })
-    for (const id of ['c1', 'c2', 'c3', 'off1']) keys[id] = generateOtaKey()
+    for (const id of ['c1', 'c2', 'c3', 'off1', 'rb1']) keys[id] = generateOtaKey()
     // What the installer left behind for these boards.
     writeFileSync(
       join(data, 'ota-keys.json'),
@@ -92,6 +92,17 @@ describe('npm run cli -- update', () => {
     const result = await cli(['update', '--server', url, '--device', 'wrong', '--files', files])
     expect(result.code).toBe(1)
     expect(result.stdout).toMatch(/wrong\s+failed\s+bad_signature/)
+  }, 60_000)
+
+  it('exits 1 when the new version is rolled back, and says which version the board went back to', async () => {
+    const rb = await board('rb1')
+    rb.faults.crash = true
+    const result = await cli(['update', '--server', url, '--device', 'rb1', '--files', files])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(
+      /rb1\s+failed\s+crashed\s+.*kept crashing: rolled back to 0\.1\.0/,
+    )
+    expect(rb.version).toBe('0.1.0')
   }, 60_000)
 
   it('gives up on a board still offline after --offline-timeout (exit 1), updates the rest', async () => {
