@@ -12,6 +12,7 @@ import {
   Menu,
   nativeImage,
   Notification,
+  powerMonitor,
   safeStorage,
   screen,
   session,
@@ -31,7 +32,7 @@ import { applyStartAtLogin, opensWindowAtStart, startedHidden } from './shell/lo
 import { createMainWindow } from './shell/main-window'
 import { guardContents } from './shell/navigation-guard'
 import { createPagePolicy } from './shell/page-policy'
-import { installQuitSequence } from './shell/quit-sequence'
+import { installQuitSequence, quitOnSystemShutdown } from './shell/quit-sequence'
 import { electronSecretBox, keychainIsReal } from './shell/secret-box-electron'
 import { lockSession } from './shell/session-policy'
 import { claimSingleInstance } from './shell/single-instance'
@@ -108,6 +109,13 @@ async function start(): Promise<void> {
       await running.close()
     },
   })
+  // Electron's typings give 'shutdown' listeners no argument; its docs and emitter pass the
+  // event whose preventDefault() holds the shutdown.
+  const shutdown = {
+    on: (event: 'shutdown', listener: (e?: { preventDefault(): void }) => void) =>
+      powerMonitor.on(event, listener),
+  }
+  quitOnSystemShutdown(shutdown, app, logger)
   // The tray before the window: closing the window keeps the app running only with a tray.
   try {
     tray = new TrayController({

@@ -64,3 +64,25 @@ async function closeThenExit(app: QuitApp, options: QuitOptions): Promise<number
   app.exit(code)
   return code
 }
+
+export interface ShutdownSource {
+  /** Electron's docs pass the event; its typings say no argument: both are handled. */
+  on(event: 'shutdown', listener: (event?: QuitEvent) => void): unknown
+}
+
+/**
+ * An app kept in the tray usually ends with the computer, not with Quit. Electron's
+ * powerMonitor 'shutdown' (Linux, macOS) delays the shutdown only when prevented, and then
+ * expects the app to quit at once: the quit sequence above then stops the broker cleanly.
+ */
+export function quitOnSystemShutdown(
+  powerMonitor: ShutdownSource,
+  app: { quit(): void },
+  log: QuitLog,
+): void {
+  powerMonitor.on('shutdown', (event) => {
+    event?.preventDefault()
+    log.info('the system is shutting down: quitting')
+    app.quit()
+  })
+}

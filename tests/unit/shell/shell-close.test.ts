@@ -13,9 +13,10 @@ import {
 } from '../../../src/main/shell/close-to-tray'
 import { createMainWindow } from '../../../src/main/shell/main-window'
 import { createPagePolicy } from '../../../src/main/shell/page-policy'
+import { installQuitSequence, quitOnSystemShutdown } from '../../../src/main/shell/quit-sequence'
 import { DEFAULT_SIZE } from '../../../src/main/shell/window-state'
 import { tempDir } from '../../helpers/temp-dir'
-import { Emitter, FakeApp, FakeBrowserWindow } from './fake-electron'
+import { Emitter, FakeApp, FakeBrowserWindow, fakeEvent } from './fake-electron'
 
 let dir: { path: string; cleanup: () => Promise<void> }
 beforeEach(async () => {
@@ -173,6 +174,30 @@ describe('closing the window', () => {
     expect(app.ended).toBe(true)
     // The quit closed the window: that is not a close to the tray.
     expect(shown).toHaveLength(0)
+  })
+})
+
+describe('the system shutting down', () => {
+  it('quits the app kept in the tray through the quit sequence, the shutdown held meanwhile', async () => {
+    const { app, open, notice } = desktop({ platform: 'linux' })
+    let closed = 0
+    const { done } = installQuitSequence(app, {
+      log: { info: () => undefined, error: () => undefined },
+      close: async () => void closed++,
+    })
+    const powerMonitor = new Emitter()
+    quitOnSystemShutdown(powerMonitor, app, { info: () => undefined, error: () => undefined })
+    open().close()
+    await notice()
+    expect(app.quitCalls).toBe(0)
+
+    const shutdown = fakeEvent({})
+    powerMonitor.emit('shutdown', shutdown)
+    // Electron delays the shutdown only for a listener that prevented it.
+    expect(shutdown.prevented).toBe(true)
+    expect(app.quitCalls).toBe(1)
+    expect(await done).toBe(0)
+    expect(closed).toBe(1)
   })
 })
 
