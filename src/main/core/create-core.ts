@@ -149,6 +149,7 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
     prefix: settings.get().devices.prefix,
     clock,
     logger: logger.child('cluster'),
+    store: history,
   })
   const mappings = new TopicMappingStore(options.dataDir, logger.child('mappings'))
   await mappings.load()
@@ -162,6 +163,7 @@ async function startCore(options: CoreOptions, lock: DataLock): Promise<Core> {
     prefix: () => settings.get().devices.prefix,
     extraShed: () => ({ topicsEvicted: mqtt.topics.evicted }),
     route: ingestRoute(cluster.config, () => settings.get().devices.prefix),
+    tally: cluster.tally,
   })
   let retention = JSON.stringify(settings.get().storage)
   settings.onChange((next) => {

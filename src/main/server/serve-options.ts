@@ -45,6 +45,8 @@ export const SERVE_USAGE = `Usage: npm run serve -- [options]
                      keepalive of the alert leader's connection (default 30): the broker
                      drops a leader that stops answering after 1.5 × S (Mosquitto 2.0: up to
                      about 3 × S) and another instance takes over at once
+  --loss-window S    a reading the alert leader saw that no ingest instance acknowledged
+                     as stored within S seconds (default 5) counts as lost
 ${HISTORY_USAGE}  --help             show this help
 `
 
@@ -83,6 +85,7 @@ export function parseServeOptions(
       'share-group': { type: 'string' },
       'instance-id': { type: 'string' },
       'leader-keepalive': { type: 'string' },
+      'loss-window': { type: 'string' },
       history: { type: 'string' },
       'influx-url': { type: 'string' },
       'influx-version': { type: 'string' },

@@ -21,6 +21,39 @@ export const UnparsedRecord = z.object({
 })
 export type UnparsedRecord = z.infer<typeof UnparsedRecord>
 
+/**
+ * Messages the cluster lost, as the alert leader counts them (README "Scaling out"): what its
+ * watch connection saw that no ingest instance acknowledged as stored within `windowMs`.
+ * Only on `--role ingest` instances; the figures grow only while `counting`.
+ */
+export const ClusterLoss = z.object({
+  /** This instance is the alert leader: it counts. Others only pass acknowledgements on. */
+  counting: z.boolean(),
+  /** How long a message may go unacknowledged before it counts as lost (ms). */
+  windowMs: z.number().int(),
+  /**
+   * Messages no instance acknowledged in time. May include up to one acknowledgement
+   * interval (250 ms) of messages an instance stored just before it was killed.
+   */
+  lost: z.number().int(),
+  /** Messages not followed because the window was full: neither verified nor counted lost. */
+  unverified: z.number().int(),
+  /** Acknowledgements that came after their message was counted lost (taken back from `lost`). */
+  late: z.number().int(),
+  /** Messages matched with an acknowledgement. */
+  verified: z.number().int(),
+  /** Messages and acknowledgements in the window now, out of `capacity`. */
+  held: z.number().int(),
+  capacity: z.number().int(),
+  /** Messages on the acknowledgement topic that were not acknowledgements. */
+  badAcks: z.number().int(),
+  /** This instance's acknowledgements given up while the broker was unreachable. */
+  ackDropped: z.number().int(),
+  /** Devices with the most recent loss first (at most 20). */
+  recent: z.array(z.object({ deviceId: z.string(), lost: z.number().int(), lastAt: z.number() })),
+})
+export type ClusterLoss = z.infer<typeof ClusterLoss>
+
 export const IngestStats = z.object({
   since: z.number().describe('epoch ms when counting started'),
   messages: z.number().int(),
@@ -77,6 +110,8 @@ export const IngestStats = z.object({
   lagMs: z.number(),
   /** Stored readings per second over the last second. */
   readingsPerS: z.number(),
+  /** Cluster loss count (`--role ingest` only). */
+  cluster: ClusterLoss.optional(),
 })
 export type IngestStats = z.infer<typeof IngestStats>
 

@@ -23,6 +23,11 @@ export interface ClusterConfig {
   runId: string
   /** Keepalive of the leader's connection (s): a hung leader is replaced after 1.5 × this. */
   keepaliveS: number
+  /**
+   * Loss count (ingest): a message the alert leader saw that no instance acknowledged as
+   * stored within this many seconds counts as lost.
+   */
+  lossWindowS: number
 }
 
 export const DEFAULT_GROUP = 'iotcc'
@@ -35,6 +40,7 @@ export interface ClusterFlags {
   'share-group'?: string
   'instance-id'?: string
   'leader-keepalive'?: string
+  'loss-window'?: string
 }
 
 /**
@@ -72,8 +78,12 @@ export function parseClusterFlags(
   if (!Number.isInteger(keepaliveS) || keepaliveS < 1 || keepaliveS > 3600) {
     throw new Error('--leader-keepalive must be a whole number of seconds from 1 to 3600.')
   }
+  const lossWindowS = Number(values['loss-window'] ?? env.IOTCC_LOSS_WINDOW_S ?? 5)
+  if (!Number.isFinite(lossWindowS) || lossWindowS < 0.5 || lossWindowS > 600) {
+    throw new Error('--loss-window must be a number of seconds from 0.5 to 600.')
+  }
   const runId = `${instanceId}.${randomBytes(4).toString('hex')}`
-  return { role, group, instanceId, runId, keepaliveS }
+  return { role, group, instanceId, runId, keepaliveS, lossWindowS }
 }
 
 /** The single-process default (desktop app, tests). */
@@ -84,6 +94,7 @@ export function standaloneCluster(): ClusterConfig {
     instanceId: 'standalone',
     runId: 'standalone',
     keepaliveS: 30,
+    lossWindowS: 5,
   }
 }
 

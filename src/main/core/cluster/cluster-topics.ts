@@ -23,6 +23,14 @@ export function ledgerTopic(prefix: string, ruleId: string, deviceId: string): s
   return `${prefix}/cluster/alerts/${ruleId}/${deviceId}`
 }
 
+/**
+ * Not retained, QoS 1: what one ingest instance stored durably, as message fingerprints (the
+ * alert leader counts what nobody acknowledges as lost; loss-counter.ts).
+ */
+export function storedTopic(prefix: string, instanceId: string): string {
+  return `${prefix}/cluster/stored/${instanceId}`
+}
+
 export function clusterFilter(prefix: string): string {
   return `${prefix}/cluster/#`
 }

@@ -1,9 +1,14 @@
 import type { AlertServiceOptions } from '../alerts/alert-service'
 import type { Clock } from '../base/clock'
 import type { Logger } from '../base/logger'
+import type { IngestTally } from '../ingest/ingest-tally'
+import type { HistoryStore } from '../readings/history-store'
 import { AlertHandover } from './alert-handover'
 import type { ClusterConfig } from './cluster-config'
+import { storedTopic } from './cluster-topics'
 import { LeaderElection } from './leader-election'
+import { LossCounter } from './loss-counter'
+import { StoredAcks } from './stored-acks'
 
 export interface ClusterRuntime {
   readonly config: ClusterConfig
@@ -11,6 +16,8 @@ export interface ClusterRuntime {
   readonly alerts: Pick<AlertServiceOptions, 'gate' | 'evaluate'>
   /** The leader election of an ingest instance. */
   readonly election: LeaderElection | null
+  /** An ingest instance's acknowledgements and (as leader) loss count, for the ingestor. */
+  readonly tally: IngestTally | undefined
   /** One line for the console: role, instance, group. */
   describe(): string
   /** What the role needs and does not have (a view without the shared history store). */
@@ -28,6 +35,8 @@ export interface ClusterDeps {
   logger: Logger
   /** Default: config.keepaliveS. */
   keepaliveS?: number
+  /** The history store an ingest instance writes (acks go out once it is durable there). */
+  store: Pick<HistoryStore, 'flush' | 'pending'>
 }
 
 /**
@@ -54,12 +63,15 @@ export function startCluster(d: ClusterDeps): ClusterRuntime {
       config,
       alerts: config.role === 'view' ? { evaluate: false } : {},
       election: null,
+      tally: undefined,
       describe,
       warnings,
       close: async () => undefined,
     }
   }
   let handover: AlertHandover | null = null
+  let loss: LossCounter | null = null
+  const ackTopic = `${d.prefix}/cluster/stored/`
   const election = new LeaderElection({
     url: d.url,
     prefix: d.prefix,
@@ -67,21 +79,44 @@ export function startCluster(d: ClusterDeps): ClusterRuntime {
     clock: d.clock,
     logger: d.logger.child('leader'),
     keepaliveS: d.keepaliveS ?? config.keepaliveS,
-    onClusterMessage: (topic, payload) => handover?.onLedger(topic, payload),
+    onClusterMessage: (topic, payload) =>
+      topic.startsWith(ackTopic) ? loss?.onAck(payload) : handover?.onLedger(topic, payload),
   })
   handover = new AlertHandover({
     seat: election,
     prefix: () => d.prefix,
     logger: d.logger.child('handover'),
   })
+  const acks = new StoredAcks({
+    store: d.store,
+    publish: (payload) =>
+      election.publishOnWatch(storedTopic(d.prefix, config.instanceId), payload),
+    clock: d.clock,
+    logger: d.logger.child('acks'),
+  })
+  loss = new LossCounter({
+    leading: () => election.isLeader,
+    clock: d.clock,
+    logger: d.logger.child('loss'),
+    windowMs: config.lossWindowS * 1000,
+    ackDropped: () => acks.dropped,
+  })
+  const counter = loss
   election.start()
   return {
     config,
     alerts: { gate: handover },
     election,
+    tally: {
+      stored: (message, deviceId) => acks.stored(message, deviceId),
+      seen: (message, deviceId) => counter.seen(message, deviceId),
+      stats: () => counter.snapshot(),
+    },
     describe,
     warnings,
     close: async () => {
+      acks.close()
+      counter.close()
       await handover.settled()
       handover.close()
       await election.close()

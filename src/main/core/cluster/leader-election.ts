@@ -107,6 +107,19 @@ export class LeaderElection {
     watch.on('error', (error) => this.options.logger.info('cluster watch problem', { error }))
   }
 
+  /**
+   * Publishes on the watch connection (QoS 1, not retained): the ingest instances' stored
+   * acknowledgements. False while it is not connected (the caller keeps the payload).
+   */
+  publishOnWatch(topic: string, payload: Buffer): boolean {
+    const watch = this.watch
+    if (!watch?.connected) return false
+    watch.publish(topic, payload, { qos: 1 }, (error) => {
+      if (error) this.options.logger.info('acknowledgement not published', { error })
+    })
+    return true
+  }
+
   /** Publishes on the leader's connection (after its claim, before its Will); rejects when not leading. */
   async publishAsLeader(topic: string, payload: string, retain: boolean): Promise<void> {
     const seat = this.seat

@@ -42,7 +42,7 @@ export class IngestCounters {
     return due
   }
 
-  snapshot(extra: Pick<IngestStats, 'shed' | 'backlog'>): IngestStats {
+  snapshot(extra: Pick<IngestStats, 'shed' | 'backlog' | 'cluster'>): IngestStats {
     return {
       since: this.since,
       messages: this.messages,

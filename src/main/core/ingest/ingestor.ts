@@ -12,9 +12,11 @@ import type { Logger } from '../base/logger'
 import type { MessageMeta } from '../devices/apply-update'
 import type { DeviceRegistry } from '../devices/device-registry'
 import type { ReadingsStore } from '../readings/readings-store'
+import { unref } from '../readings/readings-writer'
 import { BackpressureGate } from './backpressure-gate'
 import { ClockWarnings } from './clock-warnings'
 import { IngestCounters } from './ingest-counters'
+import type { IngestTally } from './ingest-tally'
 import { LagMeter } from './lag-meter'
 import { dropOutOfRange } from './range-check'
 import { RedeliveryFilter } from './redelivery-filter'
@@ -49,6 +51,8 @@ export interface IngestorOptions {
   route?: (message: MqttMessage) => IngestRoute
   /** Topics mapped by hand (TopicMappingStore.byTopic): read on every message, first. */
   mappings?: ReadonlyMap<string, TopicMapping>
+  /** A cluster ingest instance's loss count (what it stored, what it saw to be stored). */
+  tally?: IngestTally
 }
 
 /** What ingestion does with one message (see IngestorOptions.route). */
@@ -100,7 +104,7 @@ export class Ingestor {
     this.unparsedLog = new UnparsedLog(this.counters, options.maxUnparsed)
     this.stored = new StoredFanout(options.logger)
     this.highWater = options.highWater ?? 20_000
-    this.storeOnly = new StoreOnlyPath(options.registry, options.store, this.counters)
+    this.storeOnly = new StoreOnlyPath(options, this.counters)
     this.gate = new BackpressureGate({
       queued: () => options.store.pending,
       highWater: this.highWater,
@@ -172,6 +176,7 @@ export class Ingestor {
         paused: this.gate.paused,
         pauses: this.gate.pauses,
       },
+      ...(this.options.tally ? { cluster: this.options.tally.stats() } : {}),
     })
   }
 
@@ -248,7 +253,7 @@ export class Ingestor {
       if (route.store) {
         store.add(deviceId, readingsTs, update.seq, readings)
         c.readings += readings.length
-      }
+      } else if (!message.retain) this.options.tally?.seen(message, deviceId)
       if (update.ts !== undefined && !message.retain)
         this.lag.recordDeviceTime(deviceId, update.ts, message.receivedAt)
       const keep = this.stored.wanted()
@@ -293,8 +298,4 @@ export class Ingestor {
       this.flushEvents()
     }, this.options.tickMs ?? 50)
   }
-}
-
-function unref(timer: Timer): void {
-  if (typeof timer === 'object' && timer !== null && 'unref' in timer) timer.unref?.()
 }

@@ -3,6 +3,7 @@ import type { DeviceUpdate } from '../../../shared/parsers/types'
 import type { DeviceRegistry } from '../devices/device-registry'
 import type { ReadingsStore } from '../readings/readings-store'
 import type { IngestCounters } from './ingest-counters'
+import type { IngestTally } from './ingest-tally'
 import { dropOutOfRange } from './range-check'
 import { RedeliveryFilter } from './redelivery-filter'
 
@@ -15,11 +16,23 @@ import { RedeliveryFilter } from './redelivery-filter'
 export class StoreOnlyPath {
   private readonly redeliveries = new RedeliveryFilter()
 
+  private readonly registry: Pick<DeviceRegistry, 'has' | 'sensorOf'>
+  private readonly store: Pick<ReadingsStore, 'add'>
+  /** Told of each message stored (a cluster's acknowledgements). */
+  private readonly tally: Pick<IngestTally, 'stored'> | undefined
+
   constructor(
-    private readonly registry: Pick<DeviceRegistry, 'has' | 'sensorOf'>,
-    private readonly store: Pick<ReadingsStore, 'add'>,
+    deps: {
+      registry: Pick<DeviceRegistry, 'has' | 'sensorOf'>
+      store: Pick<ReadingsStore, 'add'>
+      tally?: Pick<IngestTally, 'stored'>
+    },
     private readonly counters: IngestCounters,
-  ) {}
+  ) {
+    this.registry = deps.registry
+    this.store = deps.store
+    this.tally = deps.tally
+  }
 
   apply(update: DeviceUpdate, message: MqttMessage): void {
     const c = this.counters
@@ -36,6 +49,7 @@ export class StoreOnlyPath {
     } else if (update.readings.length > 0) {
       this.store.add(update.deviceId, update.ts ?? message.receivedAt, update.seq, update.readings)
       c.readings += update.readings.length
+      this.tally?.stored(message, update.deviceId)
     }
   }
 
