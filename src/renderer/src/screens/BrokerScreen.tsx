@@ -34,15 +34,15 @@ export function BrokerScreen() {
       <ErrorBanner error={error} onRetry={reload} />
       {status && <EmbeddedBrokerCard status={status} />}
       <DataPathCard />
-      <div className="broker-grid">
-        <CredentialsCard {...credentials} />
-        <TlsCard />
-      </div>
+      {/* Full width: a login's row carries its extra topics, which a half-width card wrapped
+          into a letter column. Refusals follow the logins they are allowed for. */}
+      <CredentialsCard {...credentials} />
       <RefusalsCard
         credentials={credentials.list}
         onAllowed={credentials.reload}
         sectionRef={refusalsRef}
       />
+      <TlsCard />
       <ConnectionsCard />
     </>
   )
