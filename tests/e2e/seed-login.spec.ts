@@ -58,6 +58,40 @@ async function createLogin(page: Page): Promise<{ username: string; password: st
   }
 }
 
+test('the empty Devices screen: no "broker not running" while it asks, then the address; every ecosystem named', async ({
+  page,
+}) => {
+  const errors = watchErrors(page)
+  // Hold the app's answer to broker.status until the first screen has been looked at.
+  const held: (() => void)[] = []
+  let holding = true
+  await page.routeWebSocket(/\/rpc/, (ws) => {
+    const server = ws.connectToServer()
+    const statusCalls = new Set<unknown>()
+    ws.onMessage((message) => {
+      const call = JSON.parse(String(message)) as { id?: unknown; method?: string }
+      if (call.method === 'broker.status') statusCalls.add(call.id)
+      server.send(message)
+    })
+    server.onMessage((message) => {
+      const reply = JSON.parse(String(message)) as { id?: unknown }
+      if (holding && statusCalls.has(reply.id)) held.push(() => ws.send(message))
+      else ws.send(message)
+    })
+  })
+  await page.goto(app.url)
+  const empty = page.locator('.add-existing')
+  await expect(empty).toContainText('Looking up this app’s broker')
+  await expect(empty).not.toContainText('not running')
+  for (const name of ['ESPHome', 'Shelly', 'Zigbee2MQTT', 'BLE gateways', 'Tasmota'])
+    await expect(empty).toContainText(name)
+  holding = false
+  for (const release of held.splice(0)) release()
+  await expect(empty.getByLabel('Port', { exact: true })).toHaveText(new URL(app.brokerUrl!).port)
+  await expect(empty).not.toContainText('not running')
+  expect(errors).toEqual([])
+})
+
 test('a hand-made login: the seed board is refused visibly, one click allows it, it appears', async ({
   page,
 }) => {

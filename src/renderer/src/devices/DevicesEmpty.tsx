@@ -9,7 +9,7 @@ import { EmptyState } from '../components/EmptyState'
 /** No devices yet: flash a new board, or point an existing sensor at this app's broker. */
 export function DevicesEmpty() {
   const api = useApi()
-  const { status } = useBrokerStatus()
+  const { status, error } = useBrokerStatus()
   // The address the installer writes onto boards: IOTCC_ADVERTISED_HOST wins over a LAN guess.
   const [advertised, setAdvertised] = useState<{ host: string; port: number } | null>()
   useEffect(() => {
@@ -34,8 +34,10 @@ export function DevicesEmpty() {
       <div className="add-existing">
         <h3>Add an existing device</h3>
         <p>
-          Sensors that already publish over MQTT show up by themselves: our firmware, Tasmota, Home
-          Assistant discovery, plain JSON, or strings like <code>temp:21,hum:40</code>.
+          Sensors that already publish over MQTT show up by themselves: our firmware, Tasmota,
+          ESPHome, Shelly, Zigbee2MQTT, BLE gateways (OpenMQTTGateway, Theengs), Home Assistant
+          discovery, plain JSON, or strings like <code>temp:21,hum:40</code>. Anything else can be
+          mapped to a device by hand on the <a href={hrefFor('topics')}>Topics</a> screen.
         </p>
         <p>
           <strong>Publishing to your own broker</strong> (Mosquitto, EMQX, HiveMQ)? Add it under{' '}
@@ -49,6 +51,12 @@ export function DevicesEmpty() {
             <CopyField label="Broker host" value={address.host} />
             <CopyField label="Port" value={String(address.port)} />
           </>
+        ) : status === undefined && error === undefined ? (
+          // Still asking: saying "not running" now would be wrong for the first moment of
+          // every visit.
+          <p className="muted-inline" aria-busy="true">
+            Looking up this app’s broker…
+          </p>
         ) : (
           <p>
             The built-in broker is not running. Check the <a href={hrefFor('broker')}>Broker</a>{' '}
