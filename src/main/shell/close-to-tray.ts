@@ -84,12 +84,14 @@ export interface CloseToTrayOptions {
   }
 }
 
-/** Installs the listener; the promise of the last notice write is returned for tests. */
+/** Installs the listener; returns the last notice's write (awaited in tests) and the notice. */
 export function installCloseToTray(
   app: CloseToTrayApp,
   options: CloseToTrayOptions,
-): { lastNotice(): Promise<void> } {
+): { lastNotice(): Promise<void>; heldNotice(): unknown } {
   let pending: Promise<void> = Promise.resolve()
+  // Held so that a click still reaches it: Electron drops the handlers of a collected notice.
+  let shown: unknown
   app.on('window-all-closed', () => {
     const action = closeAction({
       platform: options.platform,
@@ -97,12 +99,13 @@ export function installCloseToTray(
       trayShown: options.trayShown(),
     })
     if (action === 'quit') return app.quit()
-    if (action === 'tray' && !noticeShown(options.dataDir)) pending = tell(options)
+    if (action === 'tray' && !noticeShown(options.dataDir))
+      pending = tell(options, (notice) => (shown = notice))
   })
-  return { lastNotice: () => pending }
+  return { lastNotice: () => pending, heldNotice: () => shown }
 }
 
-async function tell(options: CloseToTrayOptions): Promise<void> {
+async function tell(options: CloseToTrayOptions, keep: (notice: unknown) => void): Promise<void> {
   const { Notification } = options
   if (!Notification.isSupported()) {
     // No notification server (some Linux desktops): try again at the next close.
@@ -112,6 +115,7 @@ async function tell(options: CloseToTrayOptions): Promise<void> {
   const notice = new Notification(stillRunningNotice(options.platform))
   notice.on('click', () => options.open())
   notice.show()
+  keep(notice)
   try {
     const file = join(options.dataDir, NOTICES_FILE)
     await writeFile(file, `${JSON.stringify({ closeToTray: new Date().toISOString() })}\n`)
