@@ -114,7 +114,9 @@ describe(`an update to ${COUNT} boards running the real firmware`, () => {
         finishedAt: number
       }[]
     }
-    expect(job.devices.map((d) => [d.id, d.state])).toEqual(ids.map((id) => [id, 'done']).sort())
+    // A board that did not finish says why (its reason and message) in the failure.
+    const results = job.devices.map((d) => [d.id, d.state === 'done' ? d.state : JSON.stringify(d)])
+    expect(results).toEqual(ids.map((id) => [id, 'done']).sort())
     expect(result.code).toBe(0)
     const canary = job.devices.find((d) => d.canary)
     const took = (d: { startedAt: number; finishedAt: number }) =>

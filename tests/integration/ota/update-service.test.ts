@@ -14,6 +14,18 @@ beforeEach(async () => {
 })
 afterEach(async () => h.stop())
 
+/** An event on the board's event topic, as the app receives it. */
+function event(id: string, body: Record<string, unknown>): void {
+  h.service.handleMessage({
+    topic: `iot/${id}/event`,
+    payload: Buffer.from(JSON.stringify(body)),
+    qos: 1,
+    retain: false,
+    receivedAt: Date.now(),
+    source: 'test',
+  })
+}
+
 describe('UpdateService', () => {
   it('updates one board: signed manifest, windowed chunks, swap, update_ok', async () => {
     const board = await h.board('b1')
@@ -84,7 +96,7 @@ describe('UpdateService', () => {
     })
   })
 
-  it('resends from `next` after silence, and again when the board asks for a damaged chunk', async () => {
+  it('resends a damaged chunk (retry) and a lost one (the board asks again) from `next`', async () => {
     const board = await h.board('r1')
     board.faults.drop.add(9)
     board.faults.corrupt.add(3)
@@ -93,6 +105,19 @@ describe('UpdateService', () => {
     expect(device(end, 'r1').state).toBe('done')
     expect(board.accepted).toEqual([...Array(device(end, 'r1').total).keys()])
     expect(board.statuses.some((s) => s.retry === true && s.next === 3)).toBe(true)
+  })
+
+  it('a lost chunk is sent again as soon as the board asks (a `next` below what was sent), not after silence', async () => {
+    await h.stop()
+    h = new OtaHarness()
+    await h.start('0.2.0', { resendAfterMs: 60_000 })
+    const board = await h.board('g1')
+    board.faults.drop.add(9)
+    board.faults.drop.add(20)
+    const job = await h.service.start({ devices: ['g1'] })
+    const end = await h.jobUntil(job.id, ended, 'job end', 10_000)
+    expect(device(end, 'g1').state).toBe('done')
+    expect(board.accepted).toEqual([...Array(device(end, 'g1').total).keys()])
   })
 
   it('fails a board that stops answering after the allowed resends', async () => {
@@ -130,7 +155,7 @@ describe('UpdateService', () => {
   it('cancel: the board discards what it staged; queued boards are not sent anything', async () => {
     const b1 = await h.board('c1')
     await h.board('c2')
-    b1.faults.drop.add(9) // holds the transfer at 8 until the 400 ms resend
+    b1.faults.hold = 9 // the transfer stays at 9
     const job = await h.service.start({ devices: ['c1', 'c2'] })
     await h.jobUntil(job.id, (j) => device(j, 'c1').next >= 8, 'c1 at 8')
     const after = h.service.cancel(job.id)
@@ -145,17 +170,11 @@ describe('UpdateService', () => {
 
   it('a failure event about another update id does not end this one', async () => {
     const board = await h.board('e1')
-    board.faults.drop.add(9) // holds the transfer at 8 until the 400 ms resend
+    board.faults.hold = 9 // the transfer stays at 9 until released
     const job = await h.service.start({ devices: ['e1'] })
     await h.jobUntil(job.id, (j) => device(j, 'e1').next >= 8, 'e1 at 8')
-    h.service.handleMessage({
-      topic: 'iot/e1/event',
-      payload: Buffer.from('{"event":"update_failed","update":"u-old","reason":"bad_signature"}'),
-      qos: 1,
-      retain: false,
-      receivedAt: Date.now(),
-      source: 'test',
-    })
+    event('e1', { event: 'update_failed', update: 'u-old', reason: 'bad_signature' })
+    board.faults.hold = -1 // the 400 ms resend carries on from 9
     const end = await h.jobUntil(job.id, ended, 'job end')
     expect(device(end, 'e1').state).toBe('done')
   })
@@ -184,27 +203,18 @@ describe('UpdateService', () => {
 
   it('an update_failed (rolled_back false) about this update ends the transfer with its reason', async () => {
     const board = await h.board('f1')
-    board.faults.drop.add(9) // holds the transfer at 8 until the 400 ms resend
+    board.faults.hold = 9 // the transfer stays at 9
     const job = await h.service.start({ devices: ['f1'] })
     await h.jobUntil(job.id, (j) => device(j, 'f1').next >= 8, 'f1 at 8')
     const update = board.statuses[0]!.update as string
     // The failed status was lost: only the event tells the app.
-    h.service.handleMessage({
-      topic: 'iot/f1/event',
-      payload: Buffer.from(
-        JSON.stringify({
-          event: 'update_failed',
-          update,
-          version: '0.1.0',
-          reason: 'corrupt_chunk',
-          rolled_back: false,
-          chunk: 9,
-        }),
-      ),
-      qos: 1,
-      retain: false,
-      receivedAt: Date.now(),
-      source: 'test',
+    event('f1', {
+      event: 'update_failed',
+      update,
+      version: '0.1.0',
+      reason: 'corrupt_chunk',
+      rolled_back: false,
+      chunk: 9,
     })
     const end = await h.jobUntil(job.id, ended, 'job end')
     expect(device(end, 'f1')).toMatchObject({ state: 'failed', reason: 'corrupt_chunk' })

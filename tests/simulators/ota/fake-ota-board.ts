@@ -39,6 +39,8 @@ interface Transfer {
   next: number
   data: Buffer[]
   badCrc: Map<number, number>
+  /** The board asked for `next` again since the last chunk it took. */
+  asked: boolean
 }
 
 export class FakeOtaBoard {
@@ -52,8 +54,10 @@ export class FakeOtaBoard {
   readonly events: Record<string, unknown>[] = []
   /** Fault switches. */
   faults = {
-    /** Sequence numbers to drop once (as if lost). */
+    /** Sequence numbers to drop once (as if lost): the next chunk makes the board ask again. */
     drop: new Set<number>(),
+    /** Chunks from this sequence number on never arrive (-1: off); holds a transfer there. */
+    hold: -1,
     /** Sequence numbers to flip a byte of, once. */
     corrupt: new Set<number>(),
     /** Stop answering at all (a hung board that stays connected). */
@@ -140,15 +144,31 @@ export class FakeOtaBoard {
     const free = this.options.free ?? 1_000_000
     if (free < size + OTA_SPACE_MARGIN)
       return this.refuse(m.update, 'no_space', { need: size + OTA_SPACE_MARGIN, free })
-    this.transfer = { manifest: m, tag: updateTag(m.update), next: 0, data: [], badCrc: new Map() }
+    this.transfer = {
+      manifest: m,
+      tag: updateTag(m.update),
+      next: 0,
+      data: [],
+      badCrc: new Map(),
+      asked: false,
+    }
     this.status('receiving', { next: 0, total: m.total })
   }
 
   private onChunk(payload: Buffer): void {
     const t = this.transfer
     const chunk = decodeChunk(payload)
-    if (!t || !chunk || chunk.tag !== t.tag || chunk.seq !== t.next) return
+    if (!t || !chunk || chunk.tag !== t.tag) return
+    if (this.faults.hold >= 0 && chunk.seq >= this.faults.hold) return
     if (this.faults.drop.delete(chunk.seq)) return
+    if (chunk.seq !== t.next) {
+      // As the firmware: a chunk ahead of `next` (one was lost) asks again, once per gap.
+      if (chunk.seq > t.next && !t.asked) {
+        t.asked = true
+        this.status('receiving', { next: t.next, total: t.manifest.total })
+      }
+      return
+    }
     let ok = chunk.crcOk
     if (this.faults.corrupt.delete(chunk.seq)) ok = false
     if (!ok) {
@@ -165,6 +185,7 @@ export class FakeOtaBoard {
     t.data.push(Buffer.from(chunk.data))
     this.accepted.push(chunk.seq)
     t.next++
+    t.asked = false
     if (t.next === this.faults.offlineAfter) {
       this.faults.offlineAfter = -1
       void this.drop()

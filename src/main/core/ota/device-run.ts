@@ -189,7 +189,9 @@ export class DeviceRun {
     const total = this.progress.total
     const next = Math.min(status.next ?? 0, total)
     const now = this.ctx.clock.now()
-    if (status.retry || this.boardNext === null || next < this.boardNext) this.sentUpTo = next
+    // Below what was sent: a chunk was lost (the board asks once per gap) or damaged (`retry`),
+    // or the board went back. Rewind, so the window goes out again from there.
+    if (status.retry || this.boardNext === null || next < this.sentUpTo) this.sentUpTo = next
     this.boardNext = next
     this.rate ??= { at: now, next }
     const elapsedS = (now - this.rate.at) / 1000
