@@ -22,13 +22,13 @@ export const UnparsedRecord = z.object({
 export type UnparsedRecord = z.infer<typeof UnparsedRecord>
 
 /**
- * Messages the cluster lost, as the alert leader counts them (README "Scaling out"): what its
- * watch connection saw that no ingest instance acknowledged as stored within `windowMs`.
- * Only on `--role ingest` instances; the figures grow only while `counting`.
+ * Messages the cluster lost (README "Scaling out"): what this instance's watch connection saw
+ * since it started that no ingest instance acknowledged as stored within `windowMs`. Every
+ * ingest instance counts (the survivors of a killed one count its loss); only `--role ingest`.
  */
 export const ClusterLoss = z.object({
-  /** This instance is the alert leader: it counts. Others only pass acknowledgements on. */
-  counting: z.boolean(),
+  /** This instance is the alert leader: it logs the figures once per interval. */
+  leader: z.boolean(),
   /** How long a message may go unacknowledged before it counts as lost (ms). */
   windowMs: z.number().int(),
   /**

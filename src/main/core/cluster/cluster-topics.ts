@@ -25,10 +25,16 @@ export function ledgerTopic(prefix: string, ruleId: string, deviceId: string): s
 
 /**
  * Not retained, QoS 1: what one ingest instance stored durably, as message fingerprints (the
- * alert leader counts what nobody acknowledges as lost; loss-counter.ts).
+ * instances of its group count what nobody acknowledges as lost; loss-counter.ts). Per
+ * group: another group on the same broker stores the same messages in its own store, and
+ * its acks must not hide this group's loss.
  */
-export function storedTopic(prefix: string, instanceId: string): string {
-  return `${prefix}/cluster/stored/${instanceId}`
+export function storedTopic(prefix: string, group: string, instanceId: string): string {
+  return `${storedPrefix(prefix, group)}${instanceId}`
+}
+
+export function storedPrefix(prefix: string, group: string): string {
+  return `${prefix}/cluster/stored/${group}/`
 }
 
 export function clusterFilter(prefix: string): string {

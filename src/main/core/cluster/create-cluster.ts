@@ -5,7 +5,7 @@ import type { IngestTally } from '../ingest/ingest-tally'
 import type { HistoryStore } from '../readings/history-store'
 import { AlertHandover } from './alert-handover'
 import type { ClusterConfig } from './cluster-config'
-import { storedTopic } from './cluster-topics'
+import { storedPrefix, storedTopic } from './cluster-topics'
 import { LeaderElection } from './leader-election'
 import { LossCounter } from './loss-counter'
 import { StoredAcks } from './stored-acks'
@@ -71,7 +71,7 @@ export function startCluster(d: ClusterDeps): ClusterRuntime {
   }
   let handover: AlertHandover | null = null
   let loss: LossCounter | null = null
-  const ackTopic = `${d.prefix}/cluster/stored/`
+  const ackTopic = storedPrefix(d.prefix, config.group)
   const election = new LeaderElection({
     url: d.url,
     prefix: d.prefix,
@@ -90,7 +90,7 @@ export function startCluster(d: ClusterDeps): ClusterRuntime {
   const acks = new StoredAcks({
     store: d.store,
     publish: (payload) =>
-      election.publishOnWatch(storedTopic(d.prefix, config.instanceId), payload),
+      election.publishOnWatch(storedTopic(d.prefix, config.group, config.instanceId), payload),
     clock: d.clock,
     logger: d.logger.child('acks'),
   })

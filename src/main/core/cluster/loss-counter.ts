@@ -6,7 +6,7 @@ import { LossWindow } from './loss-window'
 import { decodeAck, storedFingerprint } from './stored-fingerprint'
 
 export interface LossCounterOptions {
-  /** Whether this instance is the alert leader now (only the leader counts). */
+  /** Whether this instance is the alert leader now (only the leader writes the log line). */
   leading: () => boolean
   clock: Clock
   logger: Logger
@@ -21,11 +21,12 @@ export interface LossCounterOptions {
 }
 
 /**
- * The alert leader's count of messages the cluster lost: every message its watch connection
+ * The count of messages the cluster lost: every message this instance's watch connection
  * sees that an ingest instance should store, against the instances' acknowledgements
- * (`<prefix>/cluster/stored/<instance>`, StoredAcks). The other instances only feed acks in,
- * so a new leader starts with its window already knowing recent acks. Logs counts, never
- * payloads.
+ * (`<prefix>/cluster/stored/<group>/<instance>`, StoredAcks). Every ingest instance counts, not only
+ * the alert leader: a killed leader would take its count, and the loss its death caused,
+ * with it, while the survivors' counts hold both. Only the leader logs (counts, never
+ * payloads), so the log has one line per interval for the cluster.
  */
 export class LossCounter {
   private readonly window: LossWindow
@@ -52,7 +53,6 @@ export class LossCounter {
 
   /** The watch connection saw a message some ingest instance should store. */
   seen(message: MqttMessage, deviceId: string): void {
-    if (!this.options.leading()) return
     this.window.seen(storedFingerprint(message, deviceId), deviceId, this.options.clock.now())
   }
 
@@ -70,7 +70,7 @@ export class LossCounter {
   snapshot(): ClusterLoss {
     const figures = this.window.snapshot()
     return {
-      counting: this.options.leading(),
+      leader: this.options.leading(),
       windowMs: this.windowMs,
       lost: figures.lost,
       unverified: figures.unverified,
@@ -90,6 +90,7 @@ export class LossCounter {
   }
 
   private log(): void {
+    if (!this.options.leading()) return
     const f = this.window.snapshot()
     const lost = f.lost - this.logged.lost
     const unverified = f.unverified - this.logged.unverified

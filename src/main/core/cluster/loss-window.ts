@@ -2,7 +2,7 @@
 const RECENT_DEVICES = 20
 
 export interface LossWindowOptions {
-  /** A message not acknowledged this long after the leader saw it is counted lost (ms). */
+  /** A message not acknowledged this long after it was seen is counted lost (ms). */
   windowMs: number
   /** Events (seen + acknowledged) held at most: the memory bound. */
   capacity: number
@@ -24,13 +24,14 @@ export interface LossFigures {
 }
 
 /**
- * The alert leader's matching of "seen" (its watch connection: every message) against
+ * An ingest instance's matching of "seen" (its watch connection: every message) against
  * "acknowledged as stored" (the ingest instances' acks), by fingerprint, as a multiset.
  * A sighting or an ack that meets an open one of the other kind settles both at once
  * (verified); otherwise it waits in a ring, in arrival order. A sighting still open when it
  * leaves the ring (older than the window) is lost; an ack still open is a surplus (a
- * redelivery two instances stored, or a message seen before this leader started). Lost and surplus fingerprints are remembered a little longer (bounded),
- * so an ack or a sighting arriving later than the window takes the count back.
+ * redelivery two instances stored, or a message stored before this instance started).
+ * Lost and surplus fingerprints are remembered a little longer (bounded), so an ack or a
+ * sighting arriving later than the window takes the count back.
  * Memory: the ring (fixed typed arrays), `net` (at most `capacity` keys), the late maps.
  */
 export class LossWindow {
@@ -56,7 +57,7 @@ export class LossWindow {
     this.lateCapacity = options.lateCapacity ?? 20_000
   }
 
-  /** The leader's watch connection saw a message an instance should store. */
+  /** The watch connection saw a message an instance should store. */
   seen(fp: number, deviceId: string, now: number): void {
     const net = this.net.get(fp) ?? 0
     if (net < 0) return this.match(fp, net)

@@ -21,7 +21,7 @@ export interface StoredAcksOptions {
  * An ingest instance's acknowledgements of what it stored from its shared subscription:
  * every `everyMs` it makes the store's buffer durable (`flush`: SQLite commits, InfluxDB's
  * buffer goes to its on-disk queue, both synchronously) and, once `pending` reads 0, publishes
- * the fingerprints of the messages it holds to `<prefix>/cluster/stored/<instance>`. So an
+ * the fingerprints of the messages it holds to `<prefix>/cluster/stored/<group>/<instance>`. So an
  * ack always follows durability; the reverse gap (durable, then killed before the ack went
  * out) is at most one interval of messages, which the leader then counts as lost.
  */
