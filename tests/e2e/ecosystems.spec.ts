@@ -115,6 +115,10 @@ test('every ecosystem’s documented payloads become one device each, with its r
         `${temperature.toFixed(1)} °C`,
       )
   }
+  // The BLE gateway itself (its LWT) is no thermometer: no empty temperature and humidity.
+  const gateway = page.locator('.device-card[data-device-id="home.OpenMQTTGateway"]')
+  await expect(gateway).toContainText('No readings yet')
+  await expect(gateway.locator('[data-metric]')).toHaveCount(0)
   // The Zigbee sensor's other readings are first-class metrics on its page.
   await page.locator('.device-card[data-device-id="zigbee2mqtt.living_room.aqara"]').click()
   const detail = page.locator('.device-detail')

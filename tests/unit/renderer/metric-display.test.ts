@@ -76,6 +76,10 @@ describe('showing any metric', () => {
 
   it('keeps temperature and humidity first for climate sensors, even before they report', () => {
     expect(deviceMetrics(device('dht'))).toEqual(['temperature', 'humidity'])
+    // A gateway that only sent its Last Will is not assumed to be a thermometer.
+    const gateway = device('home.OpenMQTTGateway', { format: 'json' })
+    expect(deviceMetrics(gateway)).toEqual([])
+    expect(shownValues(gateway, 'C')).toEqual([])
     expect(
       deviceMetrics(device('bme', { latest: { pressure: at(1000), temperature: at(20) } })),
     ).toEqual(['temperature', 'humidity', 'pressure'])

@@ -83,8 +83,19 @@ export function DeviceDetailView({ id }: { id: string }) {
           ))}
         </div>
       )}
-      <LiveCharts deviceId={id} metrics={metrics} />
-      <HistoryCard deviceId={id} metrics={metrics} />
+      {metrics.length > 0 ? (
+        <>
+          <LiveCharts deviceId={id} metrics={metrics} />
+          <HistoryCard deviceId={id} metrics={metrics} />
+        </>
+      ) : (
+        <EmptyState title="No readings yet">
+          <p>
+            This device has only said it is there (a status or Last Will). Whatever it measures
+            shows up here, with charts and history, as soon as it sends a reading.
+          </p>
+        </EmptyState>
+      )}
       <div className="detail-bottom">
         <SettingsCard device={device} />
         <EventsCard deviceId={id} />

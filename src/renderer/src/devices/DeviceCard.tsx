@@ -21,6 +21,7 @@ export const DeviceCard = memo(function DeviceCard({ id }: { id: string }) {
   if (!entry) return null
   const { device, spark } = entry
   const now = Date.now()
+  const values = shownValues(device, unit)
   return (
     <a
       className={`device-card${device.online === false ? ' device-card--offline' : ''}`}
@@ -40,7 +41,8 @@ export const DeviceCard = memo(function DeviceCard({ id }: { id: string }) {
         <span className="truncate mono">{device.id}</span>
       </div>
       <div className="device-card__values">
-        {shownValues(device, unit).map((v) => (
+        {values.length === 0 && <p className="muted-inline">No readings yet</p>}
+        {values.map((v) => (
           <div key={v.metric} className={`metric metric--${v.metric}`}>
             <span className="metric__label">{v.label}</span>
             <span className="metric__value" data-metric={v.metric}>

@@ -63,10 +63,18 @@ function byHeadline(metrics: Iterable<string>): string[] {
   ]
 }
 
-/** A climate sensor, or one that has sent nothing yet (most boards here are DHT sensors). */
+/** Boards that are DHT sensors until they say otherwise: ours and the seed tutorial's. */
+const DHT_BOARDS: ReadonlySet<Device['format']> = new Set(['ours', 'seed'])
+
+/**
+ * A climate sensor, or one of our boards that has sent nothing yet (they are DHT sensors).
+ * Anything else that has sent no reading (a gateway's Last Will, a plug that only said
+ * `online`) is not assumed to measure temperature.
+ */
 export function hasClimate(device: Device): boolean {
   const { latest } = device
-  return 'temperature' in latest || 'humidity' in latest || Object.keys(latest).length === 0
+  if ('temperature' in latest || 'humidity' in latest) return true
+  return Object.keys(latest).length === 0 && DHT_BOARDS.has(device.format)
 }
 
 /**
