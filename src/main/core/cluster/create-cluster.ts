@@ -111,6 +111,9 @@ export function startCluster(d: ClusterDeps): ClusterRuntime {
       stored: (message, deviceId) => acks.stored(message, deviceId),
       seen: (message, deviceId) => counter.seen(message, deviceId),
       stats: () => counter.snapshot(),
+      get busy() {
+        return counter.held > 0
+      },
     },
     describe,
     warnings,

@@ -67,6 +67,11 @@ export class LossCounter {
     for (const fp of fps) this.window.acked(fp, now)
   }
 
+  /** Messages and acks in the window (0: every figure is final). */
+  get held(): number {
+    return this.window.held
+  }
+
   snapshot(): ClusterLoss {
     const figures = this.window.snapshot()
     return {

@@ -14,4 +14,6 @@ export interface IngestTally {
   seen(message: MqttMessage, deviceId: string): void
   /** The loss figures, for `ingest.stats`. */
   stats(): ClusterLoss
+  /** Messages still waiting for their ack: the figures may change, keep sending stats. */
+  readonly busy: boolean
 }

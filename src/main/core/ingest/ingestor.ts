@@ -286,8 +286,8 @@ export class Ingestor {
   private second(): void {
     const now = this.options.clock.now()
     const lagMs = this.lag.sample(now)
-    if (this.counters.tick(lagMs, this.options.store.pending > 0 || this.gate.paused))
-      this.options.emit('ingest.stats', this.stats())
+    const busy = this.options.store.pending > 0 || this.gate.paused || !!this.options.tally?.busy
+    if (this.counters.tick(lagMs, busy)) this.options.emit('ingest.stats', this.stats())
     this.gate.check()
   }
 

@@ -2,6 +2,7 @@ import { formatDateTime } from '../lib/time'
 import { formatLag } from '../store/lateness'
 import { useIngest } from '../store/use-ingest'
 import { BacklogBar } from './BacklogBar'
+import { ClusterLossSection } from './ClusterLossSection'
 import { describeShed } from './shed-reasons'
 
 const rate = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 })
@@ -92,6 +93,7 @@ export function DataPathCard() {
               ))}
             </ul>
           )}
+          {stats.cluster && <ClusterLossSection loss={stats.cluster} />}
         </>
       )}
     </section>
