@@ -86,9 +86,10 @@ export class LossWindow {
       if (d && --d.lost <= 0) this.perDevice.delete(device)
       return
     }
-    // Not matched: held until its message shows up or the window passes. A full ring
-    // cannot hold it; its message (if ever seen) then goes unverified or counted lost.
-    if (!this.push(fp, -1, undefined, now)) this.figures.unverified++
+    // Not matched: held until its message shows up or the window passes. A full ring keeps
+    // it with the late ones instead, so its message, if it comes, is not counted lost.
+    if (!this.push(fp, -1, undefined, now))
+      remember(this.surplusLate, fp, (this.surplusLate.get(fp) ?? 0) + 1, this.lateCapacity)
   }
 
   /**
