@@ -55,6 +55,15 @@ async function influxPerDevice(): Promise<Map<string, number>> {
   return counts
 }
 
+async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    const value = await probe()
+    if (ok(value) || Date.now() > deadline) return value
+    await new Promise((r) => setTimeout(r, 250))
+  }
+}
+
 describe('two ingest instances and a view sharing Mosquitto and InfluxDB', () => {
   it('stores every reading once in InfluxDB; the view’s history is the sum', async () => {
     const history = ['--history', 'influx', '--influx-url', `${influxd.url}/${DB}`]
@@ -67,6 +76,7 @@ describe('two ingest instances and a view sharing Mosquitto and InfluxDB', () =>
         '--instance-id',
         name,
         ...history,
+        ...(r === 'ingest' ? ['--loss-window', '2'] : []),
       ])
       instances.push(s)
       return s
@@ -111,6 +121,19 @@ describe('two ingest instances and a view sharing Mosquitto and InfluxDB', () =>
     expect(ra).toBeGreaterThan(0)
     expect(rb).toBeGreaterThan(0)
     expect([rv, rv2]).toEqual([0, 0])
+    // Acknowledged once in InfluxDB's on-disk queue: nothing counted lost, all verified.
+    for (const s of [a, b]) {
+      const loss = await until(
+        async () =>
+          (
+            await s.call<{ cluster?: { held: number; lost: number; verified: number } }>(
+              'ingest.stats',
+            )
+          ).cluster,
+        (c) => c !== undefined && c.held === 0,
+      )
+      expect(loss, s.name).toMatchObject({ lost: 0, verified: total })
+    }
     // Both know the same boards from the broker, online, named by their retained info.
     const boards = async (v: ServeInstance): Promise<string[]> =>
       (await v.call<{ id: string; name: string; online: boolean | null }[]>('devices.list'))
