@@ -57,6 +57,11 @@ describe('serve --role', () => {
       /--instance-id/,
     )
     expect(() => parseClusterFlags({ 'leader-keepalive': '0' }, {}, true)).toThrow(/1 to 3600/)
+    for (const bad of ['0', '-1', 'soon', '601'])
+      expect(() => parseClusterFlags({ 'loss-window': bad }, {}, true)).toThrow(/0.5 to 600/)
+    expect(parseClusterFlags({ 'loss-window': '1.5' }, {}, true).lossWindowS).toBe(1.5)
+    expect(parseClusterFlags({}, { IOTCC_LOSS_WINDOW_S: '9' }, true).lossWindowS).toBe(9)
+    expect(parseClusterFlags({}, {}, true).lossWindowS).toBe(5)
   })
 
   it('takes its settings from the environment too; each process gets its own run id', () => {
