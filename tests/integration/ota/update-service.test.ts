@@ -190,6 +190,15 @@ describe('UpdateService', () => {
     expect(device(end, 'x1').message).toMatch(/kept crashing: rolled back to 0\.1\.0$/)
   })
 
+  it('a board that resets before its applying status leaves is followed to update_ok, not failed (busy)', async () => {
+    const board = await h.board('q1', { trialMs: 1500 })
+    board.faults.quietSwap = true
+    const job = await h.service.start({ devices: ['q1'] })
+    const end = await h.jobUntil(job.id, ended, 'job end')
+    expect(device(end, 'q1')).toMatchObject({ state: 'done', reason: null })
+    expect(board.version).toBe('0.2.0')
+  })
+
   it('a board still trying out an earlier update refuses (busy), and the job says why', async () => {
     const board = await h.board('t1')
     board.faults.onTrial = true

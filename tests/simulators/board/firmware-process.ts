@@ -37,6 +37,8 @@ export type ChildMessage =
   | { type: 'reset'; reason: string }
 
 const SLICE_REAL_MS = 25
+/** Most real time one slice may stand for (see the app loop). */
+const MAX_STEP_REAL_MS = 250
 const RETRY_CONFIG_MS = 10_000
 
 function send(message: ChildMessage): void {
@@ -103,7 +105,10 @@ async function run(job: StartJob): Promise<void> {
     for (;;) {
       await pace()
       const now = Date.now()
-      const fake = Math.max(1, Math.round((now - last) * job.speed))
+      // A host too busy to run this process for a while must not show up on the board as a
+      // jump in time (a real board's CPU is its own): the step is capped, the board lags.
+      const real = Math.min(now - last, MAX_STEP_REAL_MS)
+      const fake = Math.max(1, Math.round(real * job.speed))
       last = now
       fw.exec(
         [

@@ -68,10 +68,14 @@ export class FakeOtaBoard {
     crash: false,
     /** An earlier update is still on trial: every manifest is refused with `busy`. */
     onTrial: false,
+    /** The board resets before its `verifying`/`applying` statuses leave: the app never sees them. */
+    quietSwap: false,
     /** Cancel requests received. */
     cancels: 0,
   }
   private client: MqttClient | null = null
+  /** A new version is on trial: manifests are refused with `busy`, as the firmware does. */
+  private trial = false
   private transfer: Transfer | null = null
   private readonly prefix: string
   private readonly topics: ReturnType<typeof otaTopics>
@@ -133,7 +137,8 @@ export class FakeOtaBoard {
 
   private onManifest(payload: Buffer): void {
     const check = verifySignedManifest(payload, this.options.key)
-    if (this.faults.onTrial) return this.refuse(tryUpdateId(payload), 'busy', {})
+    if (this.faults.onTrial || this.trial)
+      return this.refuse(tryUpdateId(payload), 'busy', { error: 'a new version is still on trial' })
     if (!check.ok) return this.refuse(tryUpdateId(payload), check.reason, {})
     const m = check.manifest
     if (this.transfer?.manifest.update === m.update) {
@@ -207,7 +212,8 @@ export class FakeOtaBoard {
   /** Verify, swap (restart with the new version), trial, confirm or roll back. */
   private async finish(t: Transfer): Promise<void> {
     const update = t.manifest.update
-    this.status('verifying', {}, update)
+    const quiet = this.faults.quietSwap
+    if (!quiet) this.status('verifying', {}, update)
     const stream = Buffer.concat(t.data)
     const files = new Map<string, Buffer>()
     let at = 0
@@ -221,7 +227,7 @@ export class FakeOtaBoard {
       }
       files.set(f.path, Buffer.from(bytes))
     }
-    this.status('applying', {}, update)
+    if (!quiet) this.status('applying', {}, update)
     this.transfer = null
     const previous = this.version
     await sleep(20)
@@ -230,9 +236,11 @@ export class FakeOtaBoard {
       this.version = t.manifest.version
       this.files = files
     }
+    this.trial = true
     await sleep(20)
     await this.connect()
     await sleep(this.options.trialMs ?? 50)
+    this.trial = false
     // A rollback as otaguard reports it: `version` the one tried, `previous` the one running.
     if (this.faults.crash)
       this.event({

@@ -3,7 +3,7 @@
  * publish to the board, whom to tell when something changed, and the timing figures; and the
  * run states the job schedules by.
  */
-import type { OtaDeviceState } from '../../../shared/contract/ota'
+import type { OtaDeviceProgress, OtaDeviceState } from '../../../shared/contract/ota'
 import type { Clock } from '../base/clock'
 import type { Logger } from '../base/logger'
 
@@ -31,3 +31,24 @@ export const TERMINAL: ReadonlySet<OtaDeviceState> = new Set([
 ])
 /** States that hold one of the job's parallel transfer slots. */
 export const TRANSFERRING: ReadonlySet<OtaDeviceState> = new Set(['sending', 'verifying'])
+
+/** A board's progress before its turn: nothing sent, nothing known. */
+export function queuedProgress(
+  id: string,
+  canary: boolean,
+  from: string | null,
+): OtaDeviceProgress {
+  return {
+    id,
+    state: 'queued',
+    canary,
+    from,
+    next: 0,
+    total: 0,
+    etaS: null,
+    startedAt: null,
+    finishedAt: null,
+    reason: null,
+    message: null,
+  }
+}

@@ -19,7 +19,7 @@ import {
   type OtaStatus,
 } from '../../../shared/ota/node'
 import type { Timer } from '../base/clock'
-import { TERMINAL, type DeviceRunContext } from './device-run-context'
+import { TERMINAL, queuedProgress, type DeviceRunContext } from './device-run-context'
 import { describeFailure, failureOutcome } from './ota-messages'
 
 export class DeviceRun {
@@ -44,19 +44,7 @@ export class DeviceRun {
     private readonly pkg: FirmwarePackage,
     private readonly ctx: DeviceRunContext,
   ) {
-    this.progress = {
-      id,
-      state: 'queued',
-      canary,
-      from,
-      next: 0,
-      total: 0,
-      etaS: null,
-      startedAt: null,
-      finishedAt: null,
-      reason: null,
-      message: null,
-    }
+    this.progress = queuedProgress(id, canary, from)
   }
 
   get id(): string {
@@ -115,6 +103,9 @@ export class DeviceRun {
         this.armConfirm()
         return this.ctx.settled()
       case 'failed':
+        // `busy` for our update after every chunk went out: the board swapped it in and reset
+        // before its `applying` status left; it is on trial with this update.
+        if (this.onTrialOfOurs(status.reason)) return this.awaitConfirmation()
         return this.finish('failed', status.reason ?? 'failed', describeFailure(status))
       case 'cancelled':
         return this.finish('cancelled', 'cancelled', 'Cancelled: the board discarded the update')
@@ -135,19 +126,46 @@ export class DeviceRun {
     // Before our manifest went out, or about another update id, a failure is not this job's.
     if (this.state === 'queued' || this.state === 'waiting') return
     if (event.update !== undefined && event.update !== this.update) return
+    if (!event.rolled_back && this.onTrialOfOurs(event.reason)) return this.awaitConfirmation()
     const { reason, message } = failureOutcome(event)
     this.finish('failed', reason, message)
   }
 
   /** The registry's view of the board changed (status online/offline, info.fw). */
   onPresence(online: boolean | null, fw: string | null): void {
-    if (this.state === 'applying' && (online === false || (fw !== null && fw !== this.from()))) {
+    if (
+      this.state === 'applying' &&
+      (online === false || (fw !== null && fw !== this.progress.from))
+    ) {
       this.set('rebooting', 'Restarting into the new version')
     }
     if (this.state === 'rebooting' && online === true && fw === this.version) {
       this.progress.message = `Running ${this.version}; confirming (30 s online)`
       this.ctx.changed()
     }
+  }
+
+  /**
+   * The board runs (or is booting) the new version on trial: wait for its `update_ok`, or its
+   * rollback. For a board that went away after the last chunk and came back with it.
+   */
+  awaitConfirmation(): void {
+    if (this.terminal) return
+    this.stopTimers()
+    this.progress.next = this.progress.total
+    this.set('rebooting', 'Restarting into the new version')
+    this.armConfirm()
+    this.ctx.settled()
+  }
+
+  /** Every chunk went out at least once (what the board staged may be all of it). */
+  sentAll(): boolean {
+    return this.progress.total > 0 && this.sentUpTo >= this.progress.total
+  }
+
+  /** A refusal that means the board is on trial with this very update (see onStatus). */
+  private onTrialOfOurs(reason: string | undefined): boolean {
+    return reason === 'busy' && this.sentAll()
   }
 
   /** Cancel before the swap: tells the board to discard what it staged. */
@@ -179,10 +197,6 @@ export class DeviceRun {
 
   dispose(): void {
     this.stopTimers()
-  }
-
-  private from(): string | null {
-    return this.progress.from
   }
 
   private onReceiving(status: OtaStatus): void {

@@ -230,8 +230,11 @@ export class UpdateService {
     const state = this.options.presence.state(run.id)
     const version = this.jobOf(run)?.job.version
     if (!state) return run.finish('failed', 'unknown_device', 'The app has never heard of it')
-    if (state.fw !== null && state.fw === version)
+    if (state.fw !== null && state.fw === version) {
+      // Back after the last chunk, with the new version: on trial, not "already up to date".
+      if (run.sentAll()) return run.awaitConfirmation()
       return run.finish('skipped', 'up_to_date', `Already runs ${version}`)
+    }
     const key = this.options.keyOf(run.id)
     if (!key)
       return run.finish(
