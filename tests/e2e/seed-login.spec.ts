@@ -141,6 +141,8 @@ test('a hand-made login: the seed board is refused visibly, one click allows it,
   expect(await seedPublish({ clientId: SEED_CLIENT_ID, ...login })).toBe(true)
   await page.getByRole('link', { name: 'Devices', exact: true }).click()
   const seed = page.locator('.device-card[data-device-id="home.sensors.temp_hum"]')
+  // Named after the login made for it, the device id typed on the Broker screen.
+  await expect(seed.locator('.device-card__name')).toHaveText(SEED_CLIENT_ID)
   await expect(seed.locator('[data-metric="temperature"]')).toHaveText('21.0 °C')
   await expect(seed.locator('[data-metric="humidity"]')).toHaveText('40.0 %')
   expect(errors).toEqual([])

@@ -155,6 +155,28 @@ describe('DeviceRegistry', () => {
     expect(() => registry.get('nope')).toThrow(/No device/)
   })
 
+  it('names a board known only by its topic after the login it publishes with, until renamed', () => {
+    const withLogin = (topic: string): MessageMeta => ({ ...meta(topic), login: 'ESP32_Sensor_01' })
+    registry.observe(telemetry('home.sensors.temp_hum', 21), withLogin('home/sensors/temp_hum'), 0)
+    expect(registry.get('home.sensors.temp_hum')).toMatchObject({
+      id: 'home.sensors.temp_hum',
+      name: 'ESP32_Sensor_01',
+    })
+    expect(registry.rename('home.sensors.temp_hum', 'Attic').name).toBe('Attic')
+    // Without a login (anonymous from loopback) it stays named after its topic; a device that
+    // names itself (our firmware, Zigbee2MQTT…) keeps its own name.
+    registry.observe(telemetry('lab.t', 20), meta('lab/t'), 0)
+    expect(registry.get('lab.t').name).toBe('lab.t')
+    registry.observe(
+      { deviceId: 'z', format: 'zigbee2mqtt', readings: [], info: { name: 'Kitchen plug' } },
+      withLogin('zigbee2mqtt/Kitchen plug'),
+      0,
+    )
+    expect(registry.get('z').name).toBe('Kitchen plug')
+    registry.observe(telemetry('q', 20, 'tasmota'), withLogin('tele/q/SENSOR'), 0)
+    expect(registry.get('q').name).toBe('q')
+  })
+
   it('persists renames, metadata and forgets across reopen, writing once per burst', async () => {
     registry.observe(telemetry('a', 1), meta('a'), clock.now())
     registry.observe(telemetry('b', 2), meta('b'), clock.now())

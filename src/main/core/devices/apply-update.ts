@@ -1,6 +1,9 @@
 import type { DeviceUpdate } from '../../../shared/parsers/types'
 import { MAX_EVENTS, MAX_LATEST, MAX_TOPICS, type DeviceRecord } from './device-record'
 
+/** Formats whose device id is derived from the topic (src/shared/parsers/generic.ts). */
+const TOPIC_NAMED: ReadonlySet<DeviceUpdate['format']> = new Set(['seed', 'json', 'number'])
+
 /** How a message arrived, as far as the registry cares. */
 export interface MessageMeta {
   topic: string
@@ -49,6 +52,11 @@ export function applyUpdate(
     }
     if (info.rssi !== undefined) record.info.rssi = info.rssi
   }
+  // A board whose id only comes from its topic (the seed string, plain JSON, a bare number)
+  // is named after the login it publishes with, the device id the person typed on the Broker
+  // screen (e.g. ESP32_Sensor_01), until it names itself or is renamed.
+  if (record.reportedName === null && meta.login !== undefined && TOPIC_NAMED.has(update.format))
+    record.reportedName = meta.login
   if (update.event) {
     record.events.push({ ts: meta.receivedAt, ...update.event })
     if (record.events.length > MAX_EVENTS)
