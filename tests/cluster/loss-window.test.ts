@@ -176,7 +176,7 @@ describe('StoredAcks', () => {
 describe('LossCounter', () => {
   function setup(leading: boolean) {
     const clock = new FakeClock()
-    const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = []
+    const lines: { level: string; message: string; fields?: unknown }[] = []
     const counter = new LossCounter({
       leading: () => leading,
       clock,
