@@ -1,8 +1,10 @@
 /**
  * Screenshots of every screen in both themes for the README: `npm run screenshots`
  * (builds first). The app is populated first: a demo fleet with a day of history
- * (tests/e2e/fixtures/demo-fleet.ts) publishing live, and a simulated ESP32 board on a pty
- * (tests/simulators/board) for the installer and the serial console.
+ * (tests/e2e/fixtures/demo-fleet.ts) publishing live, one device of each other ecosystem
+ * with its broker login and a few refused topics (tests/e2e/fixtures/demo-ecosystems.ts),
+ * and a simulated ESP32 board on a pty (tests/simulators/board) for the installer.
+ * SHOTS below is the one list of pictures, in the order they are taken.
  */
 import { chromium, type Page } from '@playwright/test'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -14,104 +16,92 @@ import { serveApp } from '../tests/e2e/fixtures/server.ts'
 import { watchErrors } from '../tests/e2e/fixtures/watch-errors.ts'
 import { BoardSimulator } from '../tests/simulators/board/board-simulator.ts'
 import { buildMicroPythonLikeFirmware } from '../tests/simulators/esp32-rom/firmware-image.ts'
+import { startDemoEcosystems, UNKNOWN_TOPIC } from '../tests/e2e/fixtures/demo-ecosystems.ts'
+import { DEMO_RULES } from '../tests/e2e/fixtures/demo-rules.ts'
 
 const OUT = 'docs/screenshots'
 const VIEWPORT = { width: 1280, height: 800 }
 const BROKER = ['--broker-port', '0', '--anonymous-loopback']
 const WIFI = { ssid: 'Home', password: 'correct horse battery' }
 
+/** One picture: the steps that lead to it, then the page (or one region of it). */
+interface Shot {
+  name: string
+  steps: (page: Page) => Promise<void>
+  /** Viewport height for a long screen. */
+  height?: number
+  /** Only this region, e.g. one card. */
+  region?: (page: Page) => ReturnType<Page['locator']>
+}
+
 const app = await serveApp(BROKER, { expectBroker: true })
+// Never populated, for the first-run screen; and never installs (see the serial console).
 const empty = await serveApp(BROKER, { expectBroker: true })
 const rpc = await RpcClient.connect(app.url)
 const work = await mkdtemp(join(tmpdir(), 'iotcc-shots-'))
 const boardPort = join(work, 'ttyUSB0')
+const consolePort = join(work, 'ttyUSB1')
+const micropython = buildMicroPythonLikeFirmware({
+  chip: 'ESP32',
+  appSize: 16 * 1024,
+  version: 'v1.25.0',
+})
 const image = join(work, 'ESP32_GENERIC-v1.25.0.bin')
-await writeFile(
-  image,
-  buildMicroPythonLikeFirmware({ chip: 'ESP32', appSize: 16 * 1024, version: 'v1.25.0' }),
-)
+await writeFile(image, micropython)
 const board = await BoardSimulator.start({ hostPath: boardPort, wifi: WIFI, speed: 20 })
 const fleet = await startDemoFleet(app.brokerUrl!, rpc)
+const ecosystems = await startDemoEcosystems(app.brokerUrl!, rpc)
 await fleet.tick()
-const ticker = setInterval(() => void fleet.tick().catch(() => {}), 2000)
-// Two rules the demo fleet trips (the greenhouse runs warm and humid), so the Alerts screen
-// shows a real log rather than its empty state.
-await rpc.call('alerts.createRule', {
-  name: 'Too warm',
-  target: { type: 'all' },
-  condition: {
-    type: 'threshold',
-    metric: 'temperature',
-    direction: 'above',
-    value: 26,
-    hysteresis: 0.5,
-  },
-  forMinutes: 0,
-})
-await rpc.call('alerts.createRule', {
-  name: 'Damp air',
-  target: { type: 'all' },
-  condition: {
-    type: 'threshold',
-    metric: 'humidity',
-    direction: 'above',
-    value: 65,
-    hysteresis: 2,
-  },
-  forMinutes: 0,
-})
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-  ],
-})
+let ticks = 0
+const ticker = setInterval(() => {
+  void fleet.tick().catch(() => {})
+  // The other ecosystems' sensors report less often, as battery sensors do.
+  if (++ticks % 10 === 0) void ecosystems.republish().catch(() => {})
+}, 2000)
+for (const rule of DEMO_RULES) await rpc.call('alerts.createRule', rule)
 
 const nav = (page: Page, name: string) =>
   page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name }).click()
 
-async function shoot(
-  page: Page,
-  name: string,
-  theme: string,
-  height = VIEWPORT.height,
-): Promise<void> {
-  await page.setViewportSize({ width: VIEWPORT.width, height })
-  // No focus ring from the last click or key in the pictures.
-  await page.evaluate('document.activeElement && document.activeElement.blur()')
-  // Charts and ages settle; nothing animates, so a short pause is enough.
-  await page.waitForTimeout(600)
-  await page.screenshot({ path: `${OUT}/${name}-${theme}.png` })
-  await page.setViewportSize(VIEWPORT)
+/** Opens each level of the Topics tree down to `topic` and selects it. */
+async function openTopic(page: Page, topic: string): Promise<void> {
+  const tree = page.getByRole('tree', { name: 'Topics' })
+  const levels = topic.split('/')
+  for (let i = 1; i < levels.length; i++) {
+    const row = tree.locator(`[data-topic="${levels.slice(0, i).join('/')}"]`)
+    if ((await row.getAttribute('aria-expanded')) === 'false') await row.click()
+  }
+  await tree.locator(`[data-topic="${topic}"]`).click()
+  await page.getByTestId('topic-payload').waitFor()
 }
 
-async function installerShots(page: Page, theme: string): Promise<void> {
-  await board.pressReset('download')
-  await nav(page, 'Installer')
-  await page.getByRole('textbox', { name: 'Other port' }).fill(boardPort)
-  await page.getByRole('button', { name: 'Use this port' }).click()
-  await page.getByRole('button', { name: 'Detect chip' }).click()
-  await page.getByTestId('chip-name').waitFor()
-  await shoot(page, 'installer', theme)
-  await page.getByRole('button', { name: 'Next: firmware' }).click()
-  await page.getByRole('radio', { name: /A \.bin file on this computer/ }).check()
-  await page.getByLabel('Firmware file').setInputFiles(image)
-  await page.getByText(/✓ ESP32_GENERIC/).waitFor()
-  await shoot(page, 'installer-firmware', theme)
-  await page.getByRole('button', { name: 'Next: settings' }).click()
-  await page.getByLabel('Name', { exact: true }).fill('Attic')
-  await page.getByLabel('Network name').fill(WIFI.ssid)
-  await page.getByLabel('Password', { exact: true }).fill(WIFI.password)
-  await shoot(page, 'installer-settings', theme, 940)
-  await page.getByRole('button', { name: /Install/ }).click()
-  await page.getByRole('heading', { name: 'Online!' }).waitFor({ timeout: 120_000 })
-  await shoot(page, 'installer-online', theme)
+/**
+ * The serial console runs on a second board with MicroPython and what the installer put on
+ * the first: the installed board's REPL stays busy with the firmware. And on the unpopulated
+ * server: in a server that has installed a board a console gets no output (see
+ * tests/e2e/installer.spec.ts). MicroPython's wasm build allows one interpreter per process,
+ * so the installer's board is reset first and this one closed before the next install.
+ */
+const consoleSide: { board?: BoardSimulator } = {}
 
+async function openSerialConsole(page: Page): Promise<void> {
+  await board.pressReset('download') // ends the installed board's MicroPython, keeps its files
+  await rpc.call('devices.forget', { id: 'esp32-a1b2c3' }) // the fleet as it was, next theme
+  const consoleBoard = await BoardSimulator.start({
+    hostPath: consolePort,
+    wifi: WIFI,
+    firmware: 'none',
+  })
+  consoleSide.board = consoleBoard
+  consoleBoard.flash.data.set(micropython, 0x1000)
+  await consoleBoard.pressReset('app')
+  await consoleBoard.until('micropython')
+  for (const [path, data] of board.boardFiles()) consoleBoard.micropython?.writeFile(path, data)
+  await page.goto(empty.url)
+  await nav(page, 'Installer')
   await page.getByRole('tab', { name: 'Serial console' }).click()
-  await page.getByRole('combobox', { name: 'Port' }).selectOption(boardPort)
+  await page.getByRole('textbox', { name: 'Other port' }).fill(consolePort)
+  await page.getByRole('button', { name: 'Use this port' }).click()
   await page.getByRole('button', { name: 'Connect' }).click()
   // A keystroke sent while the board is still settling can be lost: press again until the prompt.
   const prompt = page.getByLabel('Board output').getByText('>>>').first()
@@ -124,75 +114,206 @@ async function installerShots(page: Page, theme: string): Promise<void> {
     await page.keyboard.press('Enter')
   }
   await page.getByLabel('Board output').getByText('hello from the board').last().waitFor()
-  await shoot(page, 'serial-console', theme)
-  await page.getByRole('button', { name: 'Disconnect' }).click()
-  await page.getByRole('tab', { name: 'Install' }).click()
-  await page.getByRole('button', { name: 'Install another board' }).click()
-  // Back to a bare board in download mode; the demo fleet stays as it was for the next theme.
-  await board.pressReset('download')
-  await page.waitForTimeout(1500)
-  await rpc.call('devices.forget', { id: 'esp32-a1b2c3' })
 }
 
+async function closeSerialConsole(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Disconnect' }).click()
+  await page.getByRole('button', { name: 'Connect' }).waitFor()
+  await consoleSide.board?.close()
+  delete consoleSide.board
+}
+
+const SHOTS: Shot[] = [
+  {
+    name: 'devices-empty',
+    steps: async (page) => {
+      await page.goto(empty.url)
+      await page.getByRole('button', { name: 'Create login' }).waitFor()
+    },
+  },
+  {
+    name: 'devices',
+    height: 1400,
+    steps: async (page) => {
+      await page.goto(app.url)
+      const card = page.locator('.device-card [data-metric="temperature"]', { hasText: '°C' })
+      await card.first().waitFor()
+    },
+  },
+  {
+    name: 'devices-table',
+    height: 1060,
+    steps: async (page) => {
+      await page.getByRole('radio', { name: /Table/ }).click()
+      await page.getByLabel('Group by location').check()
+    },
+  },
+  {
+    name: 'update-dialog',
+    steps: async (page) => {
+      await page.getByRole('button', { name: /^Update firmware \(\d+\)…$/ }).click()
+      await page.getByRole('dialog', { name: 'Update firmware over the air' }).waitFor()
+    },
+  },
+  {
+    name: 'device-detail',
+    height: 2180,
+    steps: async (page) => {
+      await page.keyboard.press('Escape')
+      await page.getByLabel('Group by location').uncheck()
+      await page.getByRole('radio', { name: /Grid/ }).click()
+      await page.locator('.device-card', { hasText: 'Greenhouse' }).click()
+      await page.getByTestId('gauge-temp').waitFor()
+    },
+  },
+  {
+    name: 'history-compare',
+    region: (page) =>
+      page.locator('section', { has: page.getByRole('heading', { name: 'History' }) }),
+    steps: async (page) => {
+      await page.getByRole('radio', { name: '1 h' }).click()
+      await page.locator('.overlay-picker summary').click()
+      for (const name of ['Kitchen', 'Bedroom', 'Wine cellar'])
+        await page.getByRole('checkbox', { name }).check()
+      await page.locator('.overlay-picker summary').click()
+      await page.waitForTimeout(800)
+    },
+  },
+  {
+    name: 'broker',
+    height: 1900,
+    steps: async (page) => {
+      await page.getByRole('radio', { name: '24 h' }).click()
+      await nav(page, 'Broker')
+      await page.getByTestId('broker-clients').waitFor()
+      // The Data path card fills in from the first ingest.stats event (about a second).
+      await page.getByTestId('ingest-rate').waitFor()
+    },
+  },
+  {
+    name: 'broker-refusals',
+    region: (page) => page.getByRole('region', { name: 'Refused topics' }),
+    steps: async () => {},
+  },
+  {
+    name: 'data-path',
+    region: (page) => page.getByRole('region', { name: 'Data path' }),
+    steps: async () => {},
+  },
+  {
+    name: 'topics',
+    steps: async (page) => {
+      await nav(page, 'Topics')
+      await openTopic(page, 'iot/esp32-3c6e95/telemetry')
+    },
+  },
+  {
+    name: 'map-topic',
+    height: 900,
+    steps: async (page) => {
+      await openTopic(page, UNKNOWN_TOPIC)
+      await page.getByText('Map to device…').click()
+      const form = page.getByRole('form', { name: 'Map topic to device' })
+      await form.getByLabel(/Device id/).fill('lab-probe7')
+      await form.getByRole('combobox', { name: 'Metric' }).fill('temperature')
+    },
+  },
+  {
+    name: 'installer',
+    steps: async (page) => {
+      await nav(page, 'Installer')
+      await page.getByRole('textbox', { name: 'Other port' }).fill(boardPort)
+      await page.getByRole('button', { name: 'Use this port' }).click()
+      await page.getByRole('button', { name: 'Detect chip' }).click()
+      await page.getByTestId('chip-name').waitFor()
+    },
+  },
+  {
+    name: 'installer-firmware',
+    steps: async (page) => {
+      await page.getByRole('button', { name: 'Next: firmware' }).click()
+      await page.getByRole('radio', { name: /A \.bin file on this computer/ }).check()
+      await page.getByLabel('Firmware file').setInputFiles(image)
+      await page.getByText(/✓ ESP32_GENERIC/).waitFor()
+    },
+  },
+  {
+    name: 'installer-settings',
+    height: 940,
+    steps: async (page) => {
+      await page.getByRole('button', { name: 'Next: settings' }).click()
+      await page.getByLabel('Name', { exact: true }).fill('Attic')
+      await page.getByLabel('Network name').fill(WIFI.ssid)
+      await page.getByLabel('Password', { exact: true }).fill(WIFI.password)
+    },
+  },
+  {
+    name: 'installer-online',
+    steps: async (page) => {
+      await page.getByRole('button', { name: /Install/ }).click()
+      await page.getByRole('heading', { name: 'Online!' }).waitFor({ timeout: 120_000 })
+    },
+  },
+  { name: 'serial-console', steps: openSerialConsole },
+  {
+    name: 'alerts',
+    steps: async (page) => {
+      await closeSerialConsole(page)
+      await page.goto(app.url)
+      await nav(page, 'Alerts')
+      await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor()
+    },
+  },
+  {
+    name: 'settings',
+    steps: async (page) => {
+      await nav(page, 'Settings')
+      await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor()
+    },
+  },
+  // The Settings screen is too long for one picture: its newer cards on their own.
+  {
+    name: 'settings-history-store',
+    region: (page) => page.getByRole('region', { name: 'History store' }),
+    steps: async () => {},
+  },
+  {
+    name: 'settings-desktop',
+    region: (page) => page.getByRole('form', { name: 'Desktop app' }),
+    steps: async () => {},
+  },
+]
+
+let theme: 'light' | 'dark' = 'light'
+
+async function shoot(page: Page, shot: Shot): Promise<void> {
+  await page.setViewportSize({ width: VIEWPORT.width, height: shot.height ?? VIEWPORT.height })
+  // No focus ring from the last click or key in the pictures.
+  await page.evaluate('document.activeElement && document.activeElement.blur()')
+  // A screen reached from a scrolled one keeps the scroll position: pictures start at the top.
+  if (!shot.region) await page.evaluate('window.scrollTo(0, 0)')
+  // Charts and ages settle; nothing animates, so a short pause is enough.
+  await page.waitForTimeout(600)
+  const path = `${OUT}/${shot.name}-${theme}.png`
+  if (shot.region) await shot.region(page).screenshot({ path })
+  else await page.screenshot({ path })
+  await page.setViewportSize(VIEWPORT)
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+})
 try {
   await mkdir(OUT, { recursive: true })
-  for (const theme of ['light', 'dark'] as const) {
+  for (theme of ['light', 'dark'] as const) {
     const context = await browser.newContext({ viewport: VIEWPORT, colorScheme: theme })
     const page = await context.newPage()
     const errors = watchErrors(page)
-
-    await page.goto(empty.url)
-    await page.getByRole('button', { name: 'Create login' }).waitFor()
-    await shoot(page, 'devices-empty', theme)
-
-    await page.goto(app.url)
-    await page
-      .locator('.device-card [data-metric="temperature"]', { hasText: '°C' })
-      .first()
-      .waitFor()
-    await shoot(page, 'devices', theme)
-    await page.getByRole('radio', { name: /Table/ }).click()
-    await page.getByLabel('Group by location').check()
-    await shoot(page, 'devices-table', theme)
-    await page.getByLabel('Group by location').uncheck()
-    await page.getByRole('radio', { name: /Grid/ }).click()
-
-    await page.locator('.device-card', { hasText: 'Greenhouse' }).click()
-    await page.getByTestId('gauge-temp').waitFor()
-    await shoot(page, 'device-detail', theme, 1640)
-    await page.getByRole('radio', { name: '1 h' }).click()
-    await page.locator('.overlay-picker summary').click()
-    for (const name of ['Kitchen', 'Bedroom', 'Wine cellar'])
-      await page.getByRole('checkbox', { name }).check()
-    await page.locator('.overlay-picker summary').click()
-    await page.waitForTimeout(800)
-    await page
-      .locator('section', { has: page.getByRole('heading', { name: 'History' }) })
-      .screenshot({ path: `${OUT}/history-compare-${theme}.png` })
-    await page.getByRole('radio', { name: '24 h' }).click()
-
-    await nav(page, 'Broker')
-    await page.getByTestId('broker-clients').waitFor()
-    // The Data path card fills in from the first ingest.stats event (about a second).
-    await page.getByTestId('ingest-rate').waitFor()
-    await shoot(page, 'broker', theme, 1320)
-    await page
-      .getByRole('region', { name: 'Data path' })
-      .screenshot({ path: `${OUT}/data-path-${theme}.png` })
-
-    await nav(page, 'Topics')
-    const tree = page.getByRole('tree', { name: 'Topics' })
-    await tree.locator('[data-topic="iot"]').click()
-    await tree.locator('[data-topic="iot/esp32-3c6e95"]').click()
-    await tree.locator('[data-topic="iot/esp32-3c6e95/telemetry"]').click()
-    await page.getByTestId('topic-payload').waitFor()
-    await shoot(page, 'topics', theme)
-
-    await installerShots(page, theme)
-    for (const screen of ['Alerts', 'Settings']) {
-      await nav(page, screen)
-      await page.getByRole('heading', { level: 1, name: screen }).waitFor()
-      await shoot(page, screen.toLowerCase(), theme)
+    for (const shot of SHOTS) {
+      await shot.steps(page)
+      await shoot(page, shot)
+      console.log(`${shot.name}-${theme}`)
     }
     if (errors.length > 0) console.error(`console errors (${theme}):\n  ${errors.join('\n  ')}`)
     await context.close()
@@ -203,6 +324,7 @@ try {
   await browser.close()
   await fleet.close()
   rpc.close()
+  await consoleSide.board?.close()
   await board.close()
   await app.stop()
   await empty.stop()
