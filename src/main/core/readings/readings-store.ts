@@ -102,13 +102,8 @@ export class ReadingsStore {
    * once. Written within `flushMs`, or at once when `batchSize` messages wait. Non-finite
    * values are skipped (SQLite cannot store them). Never throws: failures count in `stats.failed`.
    */
-  add(
-    deviceId: string,
-    ts: number,
-    seq: number | undefined,
-    readings: readonly { metric: string; value: number }[],
-  ): void {
-    this.writer.add(deviceId, ts, seq, readings)
+  add(...message: Parameters<ReadingsWriter['add']>): void {
+    this.writer.add(...message)
   }
 
   /** Writes the buffer in one transaction (merging rollups too when a checkpoint is due). */

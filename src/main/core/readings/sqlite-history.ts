@@ -28,13 +28,8 @@ export class SqliteHistory implements HistoryStore {
     return this.store.stats
   }
 
-  add(
-    deviceId: string,
-    ts: number,
-    seq: number | undefined,
-    readings: readonly { metric: string; value: number }[],
-  ): void {
-    this.store.add(deviceId, ts, seq, readings)
+  add(...message: Parameters<HistoryStore['add']>): void {
+    this.store.add(...message)
   }
 
   async flush(): Promise<void> {
