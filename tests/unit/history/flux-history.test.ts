@@ -50,9 +50,14 @@ describe('Flux queries for InfluxDB 2.x history', () => {
     expect(latestQuery(SOURCE)).toContain(
       'range(start: 1970-01-01T00:00:00Z, stop: 2262-01-01T00:00:00Z)',
     )
-    expect(rawPageQuery(SOURCE, { from: T0, to: T0 + 1 }, undefined, 10, 20)).toContain(
-      '|> limit(n: 10, offset: 20)',
-    )
+    expect(
+      rawPageQuery(SOURCE, {
+        range: { from: T0, to: T0 + 1 },
+        deviceIds: undefined,
+        limit: 10,
+        offset: 20,
+      }),
+    ).toContain('|> limit(n: 10, offset: 20)')
     expect(deletePredicate('iot', 'esp32-a')).toBe('_measurement="iot" AND device="esp32-a"')
     expect(() => deletePredicate('iot', 'bad"id')).toThrow(/cannot delete/)
   })

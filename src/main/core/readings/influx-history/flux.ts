@@ -6,6 +6,7 @@
  */
 import type { QueryPlan } from '../readings-query'
 import { windowOffset } from './bucket-grid'
+import type { PageRequest } from './history-reads'
 
 /** Where the readings live in 2.x. */
 export interface FluxSource {
@@ -81,10 +82,7 @@ export function latestQuery(source: FluxSource, deviceId?: string): string {
 /** One page of raw points ordered by time, device, metric. */
 export function rawPageQuery(
   source: FluxSource,
-  range: { from: number; to: number },
-  deviceIds: readonly string[] | undefined,
-  limit: number,
-  offset: number,
+  { range, deviceIds, limit, offset }: PageRequest,
 ): string {
   return [
     select(source, range, deviceIds),

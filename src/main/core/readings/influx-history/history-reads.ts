@@ -4,7 +4,10 @@ import type { QueryPlan } from '../readings-query'
 
 /** The reads the InfluxDB history store needs, in InfluxQL (1.x) or Flux (2.x). */
 export interface HistoryReads {
-  /** min/max/sum/count per bucket of `grid`, per device × metric of `q`. */
+  /**
+   * min/max/sum/count per bucket of `grid`, per device × metric of `q` (which names at least
+   * one device and one metric: the caller answers an empty question without asking).
+   */
   aggregate(q: HistoryQuery, grid: QueryPlan): Promise<HistoryResult>
   latest(deviceId?: string): Promise<ReadingPoint[]>
   /**
@@ -12,13 +15,17 @@ export interface HistoryReads {
    * (ties in a fixed order), as points. A row is what the server counts: one device at one
    * instant (1.x) or one field of it (2.x).
    */
-  rawPage(
-    range: { from: number; to: number },
-    deviceIds: readonly string[] | undefined,
-    limit: number,
-    offset: number,
-  ): Promise<RawPage>
+  rawPage(page: PageRequest): Promise<RawPage>
   deleteDevice(deviceId: string): Promise<void>
+}
+
+/** Which page of raw rows to read: rows `offset` to `offset + limit` in `range`. */
+export interface PageRequest {
+  range: { from: number; to: number }
+  /** Every device when undefined. */
+  deviceIds: readonly string[] | undefined
+  limit: number
+  offset: number
 }
 
 export interface RawPage {

@@ -47,7 +47,7 @@ export async function* rawPoints(
   let carry: ReadingPoint[] = []
   for (;;) {
     const page = await guardRead(() =>
-      reads.rawPage({ from, to: range.to }, deviceIds, limit, offset),
+      reads.rawPage({ range: { from, to: range.to }, deviceIds, limit, offset }),
     )
     const points = carry.concat(page.points)
     const lastTs = page.lastTs

@@ -2,7 +2,7 @@ import type { ReadingPoint } from '../../../../shared/contract/readings'
 import type { HistoryQuery, HistoryResult } from '../history-store'
 import type { QueryPlan } from '../readings-query'
 import { BucketCollector } from './bucket-grid'
-import { tail, type HistoryReads, type RawPage } from './history-reads'
+import { tail, type HistoryReads, type PageRequest, type RawPage } from './history-reads'
 import type { InfluxReader } from './influx-reader'
 import {
   aggregateStatement,
@@ -25,23 +25,21 @@ export class Influx1Reads implements HistoryReads {
 
   async aggregate(q: HistoryQuery, grid: QueryPlan): Promise<HistoryResult> {
     const collector = new BucketCollector(grid)
-    if (q.deviceIds.length > 0 && q.metrics.length > 0) {
-      const statement = aggregateStatement(this.source, grid, q.deviceIds, q.metrics)
-      const [result] = await this.run(statement)
-      for (const series of result?.series ?? []) {
-        const deviceId = series.tags?.device
-        if (deviceId === undefined) continue
-        const column = new Map(series.columns.map((name, i) => [name, i]))
-        for (const row of series.values) {
-          const t = row[0]
-          if (typeof t !== 'number') continue
-          q.metrics.forEach((metric, i) => {
-            for (const kind of AGGREGATE_KINDS) {
-              const value = row[column.get(`${kind}_${i}`) ?? -1]
-              if (typeof value === 'number') collector.set(deviceId, metric, t, kind, value)
-            }
-          })
-        }
+    const statement = aggregateStatement(this.source, grid, q.deviceIds, q.metrics)
+    const [result] = await this.run(statement)
+    for (const series of result?.series ?? []) {
+      const deviceId = series.tags?.device
+      if (deviceId === undefined) continue
+      const column = new Map(series.columns.map((name, i) => [name, i]))
+      for (const row of series.values) {
+        const t = row[0]
+        if (typeof t !== 'number') continue
+        q.metrics.forEach((metric, i) => {
+          for (const kind of AGGREGATE_KINDS) {
+            const value = row[column.get(`${kind}_${i}`) ?? -1]
+            if (typeof value === 'number') collector.set(deviceId, metric, t, kind, value)
+          }
+        })
       }
     }
     return collector.result(q)
@@ -68,14 +66,8 @@ export class Influx1Reads implements HistoryReads {
     return points
   }
 
-  async rawPage(
-    range: { from: number; to: number },
-    deviceIds: readonly string[] | undefined,
-    limit: number,
-    offset: number,
-  ): Promise<RawPage> {
-    const statement = rawPageStatement(this.source, range, deviceIds, limit, offset)
-    const [result] = await this.run(statement)
+  async rawPage(page: PageRequest): Promise<RawPage> {
+    const [result] = await this.run(rawPageStatement(this.source, page))
     const points: ReadingPoint[] = []
     const times: number[] = []
     for (const series of result?.series ?? []) {

@@ -11,7 +11,7 @@ import {
   rawPageQuery,
   type FluxSource,
 } from './flux'
-import { tail, type HistoryReads, type RawPage } from './history-reads'
+import { tail, type HistoryReads, type PageRequest, type RawPage } from './history-reads'
 import type { InfluxReader } from './influx-reader'
 
 /** A record's device, metric, time and value; null when a cell is missing or not a number. */
@@ -34,16 +34,14 @@ export class Influx2Reads implements HistoryReads {
 
   async aggregate(q: HistoryQuery, grid: QueryPlan): Promise<HistoryResult> {
     const collector = new BucketCollector(grid)
-    if (q.deviceIds.length > 0 && q.metrics.length > 0) {
-      const records = await this.reader.flux(
-        aggregateQuery(this.source, grid, q.deviceIds, q.metrics),
-      )
-      for (const record of records) {
-        const kind = AGGREGATES.find((k) => k === record.result)
-        const point = pointOf(record)
-        if (kind !== undefined && point !== null)
-          collector.set(point.deviceId, point.metric, point.ts, kind, point.value)
-      }
+    const records = await this.reader.flux(
+      aggregateQuery(this.source, grid, q.deviceIds, q.metrics),
+    )
+    for (const record of records) {
+      const kind = AGGREGATES.find((k) => k === record.result)
+      const point = pointOf(record)
+      if (kind !== undefined && point !== null)
+        collector.set(point.deviceId, point.metric, point.ts, kind, point.value)
     }
     return collector.result(q)
   }
@@ -53,14 +51,8 @@ export class Influx2Reads implements HistoryReads {
     return records.map(pointOf).filter((p): p is ReadingPoint => p !== null)
   }
 
-  async rawPage(
-    range: { from: number; to: number },
-    deviceIds: readonly string[] | undefined,
-    limit: number,
-    offset: number,
-  ): Promise<RawPage> {
-    const query = rawPageQuery(this.source, range, deviceIds, limit, offset)
-    const records = await this.reader.flux(query)
+  async rawPage(page: PageRequest): Promise<RawPage> {
+    const records = await this.reader.flux(rawPageQuery(this.source, page))
     const points = records.map(pointOf).filter((p): p is ReadingPoint => p !== null)
     const times = records.map((r) => rfc3339ToMs(r._time ?? ''))
     return { points, rows: records.length, ...tail(times) }

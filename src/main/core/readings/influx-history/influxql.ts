@@ -6,6 +6,7 @@
  */
 import type { QueryPlan } from '../readings-query'
 import { windowOffset } from './bucket-grid'
+import type { PageRequest } from './history-reads'
 
 /** `"name"`: identifiers are double-quoted with `"` and `\` escaped (InfluxQL spec, Identifiers). */
 export function ident(name: string): string {
@@ -81,10 +82,7 @@ export function latestStatements(
 /** One page of raw points in time order (tags come back as columns with `SELECT *`). */
 export function rawPageStatement(
   source: InfluxQLSource,
-  range: { from: number; to: number },
-  deviceIds: readonly string[] | undefined,
-  limit: number,
-  offset: number,
+  { range, deviceIds, limit, offset }: PageRequest,
 ): string {
   return (
     `SELECT * FROM ${from(source)} WHERE ${devicesWhere(deviceIds)}` +
