@@ -1,5 +1,6 @@
 import type { ApiClient } from '@shared/api'
 import type { OtaAvailable, OtaDeviceProgress, OtaJob } from '@shared/contract/ota'
+import { KeyedListeners } from '../lib/keyed-listeners'
 
 /**
  * The window's view of over-the-air updates: the version the app ships and the update jobs,
@@ -13,7 +14,7 @@ export class OtaStore {
   /** device id → its progress in the newest job that has it. */
   private readonly byDevice = new Map<string, { progress: OtaDeviceProgress; createdAt: number }>()
   private readonly listeners = new Set<() => void>()
-  private readonly deviceListeners = new Map<string, Set<() => void>>()
+  private readonly deviceListeners = new KeyedListeners()
   private stop: (() => void) | null = null
 
   constructor(private readonly api: ApiClient) {}
@@ -50,13 +51,7 @@ export class OtaStore {
   }
 
   subscribeDevice(id: string, listener: () => void): () => void {
-    let set = this.deviceListeners.get(id)
-    if (!set) this.deviceListeners.set(id, (set = new Set()))
-    set.add(listener)
-    return () => {
-      set.delete(listener)
-      if (set.size === 0) this.deviceListeners.delete(id)
-    }
+    return this.deviceListeners.subscribe(id, listener)
   }
 
   private onJob(job: OtaJob, notify = true): void {
@@ -66,7 +61,7 @@ export class OtaStore {
       const known = this.byDevice.get(progress.id)
       if (known && known.createdAt > job.createdAt) continue
       this.byDevice.set(progress.id, { progress, createdAt: job.createdAt })
-      if (notify) for (const l of this.deviceListeners.get(progress.id) ?? []) l()
+      if (notify) this.deviceListeners.notify(progress.id)
     }
     if (notify) this.notify()
   }

@@ -3,6 +3,7 @@ import type { ApiClient } from '@shared/api'
 import type { Device } from '@shared/contract/devices'
 import type { ReadingPoint, ReadingsQueryResult } from '@shared/contract/readings'
 import type { XY } from '../charts/points'
+import { KeyedListeners } from '../lib/keyed-listeners'
 import { addToLive, LIVE_WINDOW_MS } from './live-buffer'
 import { addAllToSpark, SPARK_BUCKET_MS, SPARK_WINDOW_MS, type SparkBucket } from './spark-buffer'
 
@@ -56,7 +57,7 @@ export class LiveStore {
   private readonly keys = new Map<string, string>()
   private list: DeviceList = { devices: [], loaded: false }
   private readonly listListeners = new Set<() => void>()
-  private readonly deviceListeners = new Map<string, Set<() => void>>()
+  private readonly deviceListeners = new KeyedListeners()
   private readonly watched = new Map<string, Watched>()
   private generation = 0
   private listTimer: ReturnType<typeof setTimeout> | undefined
@@ -107,13 +108,7 @@ export class LiveStore {
   }
 
   subscribeDevice(id: string, listener: () => void): () => void {
-    let set = this.deviceListeners.get(id)
-    if (!set) this.deviceListeners.set(id, (set = new Set()))
-    set.add(listener)
-    return () => {
-      set.delete(listener)
-      if (set.size === 0) this.deviceListeners.delete(id)
-    }
+    return this.deviceListeners.subscribe(id, listener)
   }
 
   /** A device as returned by a call (rename, update) or an event. */
@@ -282,6 +277,6 @@ export class LiveStore {
   }
 
   private notifyDevice(id: string): void {
-    for (const listener of this.deviceListeners.get(id) ?? []) listener()
+    this.deviceListeners.notify(id)
   }
 }
