@@ -1,3 +1,4 @@
+import { useLayoutEffect, useRef } from 'react'
 import { AlertNotifier } from '../alerts/browser-notifications'
 import { useSettings } from '../api/use-settings'
 import { ConnectionBanner } from '../components/ConnectionBanner'
@@ -28,12 +29,20 @@ export function App() {
   const { settings } = useSettings()
   useTheme(settings?.ui.theme)
   const Screen = SCREENS[section]
+  // Every screen scrolls inside this one <main>: a new screen (or a device opened from the
+  // list) starts at the top, not where the last one was scrolled to. A layout effect, so a
+  // screen's own scrolling (#/broker/refused → its card) runs after it.
+  const main = useRef<HTMLElement>(null)
+  const path = [section, ...rest].join('/')
+  useLayoutEffect(() => {
+    main.current?.scrollTo(0, 0)
+  }, [path])
   return (
     <StoreProvider>
       <UnitsContext.Provider value={settings?.ui.units ?? 'C'}>
         <div className="shell">
           <Sidebar current={section} />
-          <main className="content" id="main">
+          <main className="content" id="main" ref={main}>
             <ConnectionBanner />
             <AlertNotifier />
             <Screen rest={rest} />
