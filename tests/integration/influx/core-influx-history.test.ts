@@ -1,26 +1,13 @@
 import { PassThrough } from 'node:stream'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { CallOutcome } from '../../../src/shared/api'
 import { silentLogger } from '../../../src/main/core/base/logger'
 import { createCore, type Core } from '../../../src/main/core/create-core'
-import { tempDir } from '../../helpers/temp-dir'
-import { Influxd } from './influxd'
+import { useInfluxd } from './use-influxd'
 
 const T0 = Date.UTC(2026, 4, 1)
-let dir: { path: string; cleanup: () => Promise<void> }
-let influxd: Influxd
-
-beforeAll(async () => {
-  dir = await tempDir('iotcc-core-influx-')
-  influxd = await Influxd.create(join(dir.path, 'influxd'))
-  await influxd.start()
-})
-
-afterAll(async () => {
-  await influxd?.stop()
-  await dir?.cleanup()
-})
+const server = useInfluxd('iotcc-core-influx-')
 
 async function call(core: Core, method: string, params: unknown = {}): Promise<unknown> {
   const outcome: CallOutcome = await core.call(method, params)
@@ -48,12 +35,12 @@ function telemetry(core: Core, id: string, i: number): void {
 describe('the core with InfluxDB as its history store (real influxd)', () => {
   it('stores ingested readings in InfluxDB only, and answers query, latest, export and forget from it', async () => {
     const core = await createCore({
-      dataDir: join(dir.path, 'app'),
+      dataDir: join(server.dir, 'app'),
       shell: 'web',
       version: 'test',
       logger: silentLogger,
       mqtt: { brokerEnabled: false },
-      history: { store: 'influx', url: `${influxd.url}/farm` },
+      history: { store: 'influx', url: `${server.influxd.url}/farm` },
     })
     try {
       expect(core.history.kind).toBe('influx')
@@ -74,7 +61,7 @@ describe('the core with InfluxDB as its history store (real influxd)', () => {
       expect(result.bucketMs).toBe(60_000)
       expect(result.series.map((s) => s.buckets.map((b) => b.count))).toEqual([[60, 60], [60]])
       expect(result.series[0]!.buckets[1]).toMatchObject({ min: 35, max: 49.75 })
-      expect(await influxd.count('farm', 'iot', 'humidity')).toBe(180)
+      expect(await server.influxd.count('farm', 'iot', 'humidity')).toBe(180)
       // History went to InfluxDB, not to the local SQLite file.
       expect(core.readings.count()).toBe(0)
 
@@ -108,7 +95,7 @@ describe('the core with InfluxDB as its history store (real influxd)', () => {
       ])
 
       await call(core, 'devices.forget', { id: 'esp32-aaaaaa' })
-      expect(await influxd.count('farm', 'iot', 'humidity')).toBe(60)
+      expect(await server.influxd.count('farm', 'iot', 'humidity')).toBe(60)
     } finally {
       await core.close()
     }

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { InfluxStatus } from '../../../src/shared/contract/integrations'
 import type { ReadingPoint } from '../../../src/shared/contract/readings'
 import { systemClock } from '../../../src/main/core/base/clock'
@@ -10,24 +10,12 @@ import {
   type InfluxForwardConfig,
 } from '../../../src/main/core/influx/influx-forwarder'
 import { tempDir } from '../../helpers/temp-dir'
-import { Influxd } from './influxd'
+import { useInfluxd } from './use-influxd'
 
 const T0 = Date.UTC(2026, 0, 1)
 const DB = 'iot_test'
 
-let dir: { path: string; cleanup: () => Promise<void> }
-let influxd: Influxd
-
-beforeAll(async () => {
-  dir = await tempDir('iotcc-influx-')
-  influxd = await Influxd.create(join(dir.path, 'influxd'))
-  await influxd.start()
-})
-
-afterAll(async () => {
-  await influxd?.stop()
-  await dir?.cleanup()
-})
+const server = useInfluxd('iotcc-influx-')
 
 function readings(from: number, count: number, deviceId = 'esp32-a1b2c3'): ReadingPoint[] {
   const out: ReadingPoint[] = []
@@ -65,7 +53,7 @@ describe('InfluxDB 1.x forwarding (real influxd)', () => {
   it('writes batches, queues on disk through an outage and a restart, and loses nothing', async () => {
     const config: InfluxForwardConfig = {
       version: '1',
-      url: influxd.url,
+      url: server.influxd.url,
       database: DB,
       retentionPolicy: '',
       username: '',
@@ -83,7 +71,7 @@ describe('InfluxDB 1.x forwarding (real influxd)', () => {
     const seen: InfluxStatus[] = []
     const make = () =>
       new InfluxForwarder({
-        dataDir: dir.path,
+        dataDir: server.dir,
         clock: systemClock,
         logger: silentLogger,
         config: () => config,
@@ -97,10 +85,10 @@ describe('InfluxDB 1.x forwarding (real influxd)', () => {
     // 1. InfluxDB up: 500 points (temperature + humidity each) in batches of 100.
     forwarder.addReadings(readings(0, 500))
     await statusWhere(seen, forwarder, (s) => s.sent === 500 && s.pending === 0)
-    expect(await influxd.count(DB, 'iot', 'temperature')).toBe(500)
+    expect(await server.influxd.count(DB, 'iot', 'temperature')).toBe(500)
 
     // 2. Outage: InfluxDB stops; 300 more points queue up on disk while it is down.
-    await influxd.stop()
+    await server.influxd.stop()
     forwarder.addReadings(readings(500, 300))
     const down = await statusWhere(
       seen,
@@ -113,7 +101,7 @@ describe('InfluxDB 1.x forwarding (real influxd)', () => {
     // 3. The app restarts during the outage: the queue is on disk, not in memory.
     await forwarder.close()
     expect(
-      (await readdir(join(dir.path, 'influx-queue'))).filter((f) => f.endsWith('.lp')),
+      (await readdir(join(server.dir, 'influx-queue'))).filter((f) => f.endsWith('.lp')),
     ).toHaveLength(3)
     forwarder = make()
     forwarder.addReadings(readings(800, 200))
@@ -121,13 +109,16 @@ describe('InfluxDB 1.x forwarding (real influxd)', () => {
     expect(forwarder.status().pending).toBe(500)
 
     // 4. InfluxDB returns: the queue drains, oldest first, and every point is there.
-    await influxd.start()
+    await server.influxd.start()
     const after = await statusWhere(seen, forwarder, (s) => s.pending === 0 && s.state === 'ok')
     expect(after.dropped).toBe(0)
     expect(after.rejected).toBe(0)
-    expect(await influxd.count(DB, 'iot', 'temperature')).toBe(1000)
-    expect(await influxd.count(DB, 'iot', 'humidity')).toBe(1000)
-    const last = (await influxd.query(DB, 'SELECT last("temperature"), "device" FROM "iot"')) as {
+    expect(await server.influxd.count(DB, 'iot', 'temperature')).toBe(1000)
+    expect(await server.influxd.count(DB, 'iot', 'humidity')).toBe(1000)
+    const last = (await server.influxd.query(
+      DB,
+      'SELECT last("temperature"), "device" FROM "iot"',
+    )) as {
       results: { series: { values: unknown[][] }[] }[]
     }
     expect(last.results[0]?.series[0]?.values[0]).toEqual([
@@ -141,7 +132,7 @@ describe('InfluxDB 1.x forwarding (real influxd)', () => {
   it('counts lines InfluxDB refuses (field type conflict) instead of retrying them forever', async () => {
     const config: InfluxForwardConfig = {
       version: '1',
-      url: influxd.url,
+      url: server.influxd.url,
       database: 'iot_conflict',
       retentionPolicy: '',
       username: '',
@@ -188,7 +179,7 @@ describe('InfluxDB 1.x forwarding (real influxd)', () => {
       forwarder.flush()
       const s = await statusWhere([], forwarder, (st) => st.rejected === 1 && st.pending === 0)
       expect(s.lastError).toMatch(/HTTP 400/)
-      expect(await influxd.count('iot_conflict', 'iot_alerts', 'active')).toBe(1)
+      expect(await server.influxd.count('iot_conflict', 'iot_alerts', 'active')).toBe(1)
     } finally {
       await forwarder.close()
       await sub.cleanup()

@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { systemClock } from '../../../src/main/core/base/clock'
 import { silentLogger } from '../../../src/main/core/base/logger'
 import type { HistoryStore } from '../../../src/main/core/readings/history-store'
@@ -8,26 +8,13 @@ import { InfluxHistory } from '../../../src/main/core/readings/influx-history/in
 import { ReadingsStore } from '../../../src/main/core/readings/readings-store'
 import { SqliteHistory } from '../../../src/main/core/readings/sqlite-history'
 import { FakeClock } from '../../helpers/fake-clock'
-import { tempDir } from '../../helpers/temp-dir'
-import { Influxd } from './influxd'
+import { useInfluxd } from './use-influxd'
 
 const T0 = Date.UTC(2026, 3, 1)
 const OUTAGE_MS = 30_000
 const TICK_MS = 50
 
-let dir: { path: string; cleanup: () => Promise<void> }
-let influxd: Influxd
-
-beforeAll(async () => {
-  dir = await tempDir('iotcc-influx-outage-')
-  influxd = await Influxd.create(join(dir.path, 'influxd'))
-  await influxd.start()
-})
-
-afterAll(async () => {
-  await influxd?.stop()
-  await dir?.cleanup()
-})
+const server = useInfluxd('iotcc-influx-outage-')
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
@@ -43,7 +30,7 @@ describe('InfluxDB history through a 30 s outage (real influxd)', () => {
   it('loses nothing while InfluxDB is stopped for 30 s mid-stream, and the history is complete after', async () => {
     const target = {
       version: '1' as const,
-      url: influxd.url,
+      url: server.influxd.url,
       database: 'outage',
       retentionPolicy: '',
       username: '',
@@ -60,16 +47,16 @@ describe('InfluxDB history through a 30 s outage (real influxd)', () => {
     }
     const open = (): InfluxHistory =>
       new InfluxHistory({
-        dataDir: join(dir.path, 'app'),
+        dataDir: join(server.dir, 'app'),
         clock: systemClock,
         logger: silentLogger,
         target,
         minBackoffMs: 100,
         maxBackoffMs: 500,
       })
-    mkdirSync(join(dir.path, 'sqlite'))
+    mkdirSync(join(server.dir, 'sqlite'))
     const sqliteStore = new ReadingsStore({
-      dataDir: join(dir.path, 'sqlite'),
+      dataDir: join(server.dir, 'sqlite'),
       clock: new FakeClock(T0 + 86_400_000),
       logger: silentLogger,
       retentionDays: () => 3650,
@@ -99,17 +86,17 @@ describe('InfluxDB history through a 30 s outage (real influxd)', () => {
 
     await stream(1500)
     await until('the first batches to arrive', () => influx.queue.pending === 0)
-    const before = await influxd.count('outage', 'iot', 'temperature')
+    const before = await server.influxd.count('outage', 'iot', 'temperature')
     expect(before).toBeGreaterThan(0)
 
-    await influxd.stop()
+    await server.influxd.stop()
     const stoppedAt = Date.now()
     await stream(OUTAGE_MS / 2)
     expect(influx.queue.pending).toBeGreaterThan(0)
     expect(influx.queue.lastError).toMatch(/unreachable/)
     // Mid-outage the app restarts: what waits is on disk, not in memory.
     await influx.close()
-    const queued = readdirSync(join(dir.path, 'app', 'history', 'influx-queue'))
+    const queued = readdirSync(join(server.dir, 'app', 'history', 'influx-queue'))
     expect(queued.filter((f) => f.endsWith('.lp')).length).toBeGreaterThan(0)
     influx = open()
     await stream(OUTAGE_MS - (Date.now() - stoppedAt))
@@ -117,14 +104,14 @@ describe('InfluxDB history through a 30 s outage (real influxd)', () => {
     const waiting = influx.queue.pending
     expect(waiting).toBeGreaterThan(200)
 
-    await influxd.start()
+    await server.influxd.start()
     await stream(1000)
     await until('the queue to drain', () => influx.queue.pending === 0 && influx.pending === 0)
     await influx.flush()
 
     const sent = n * 2
-    expect(await influxd.count('outage', 'iot', 'temperature')).toBe(sent)
-    expect(await influxd.count('outage', 'iot', 'humidity')).toBe(sent)
+    expect(await server.influxd.count('outage', 'iot', 'temperature')).toBe(sent)
+    expect(await server.influxd.count('outage', 'iot', 'humidity')).toBe(sent)
     expect(influx.stats.failed).toBe(0)
     // The history reads the same as the SQLite store fed the same stream, bucket by bucket.
     const q = {

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ReadingPoint } from '../../../src/shared/contract/readings'
 import { systemClock } from '../../../src/main/core/base/clock'
 import { silentLogger } from '../../../src/main/core/base/logger'
@@ -11,34 +11,22 @@ import { ReadingsStore } from '../../../src/main/core/readings/readings-store'
 import { SqliteHistory } from '../../../src/main/core/readings/sqlite-history'
 import { FakeClock } from '../../helpers/fake-clock'
 import type { Message } from '../../helpers/readings-oracle'
-import { tempDir } from '../../helpers/temp-dir'
-import { Influxd } from './influxd'
+import { useInfluxd } from './use-influxd'
 
 const MIN = 60_000
 const HOUR = 3_600_000
 const DAY = 86_400_000
 const T0 = Date.UTC(2026, 2, 1)
 
-let dir: { path: string; cleanup: () => Promise<void> }
-let influxd: Influxd
 let databases = 0
 
-beforeAll(async () => {
-  dir = await tempDir('iotcc-influx-history-')
-  influxd = await Influxd.create(join(dir.path, 'influxd'))
-  await influxd.start()
-})
-
-afterAll(async () => {
-  await influxd?.stop()
-  await dir?.cleanup()
-})
+const server = useInfluxd('iotcc-influx-history-')
 
 /** A target on its own fresh database, so tests do not see each other's points. */
 function target(): InfluxForwardConfig {
   return {
     version: '1',
-    url: influxd.url,
+    url: server.influxd.url,
     database: `history_${++databases}`,
     retentionPolicy: '',
     username: '',
@@ -57,7 +45,7 @@ function target(): InfluxForwardConfig {
 
 function influxHistory(name: string, t: InfluxForwardConfig): InfluxHistory {
   return new InfluxHistory({
-    dataDir: join(dir.path, name),
+    dataDir: join(server.dir, name),
     clock: systemClock,
     logger: silentLogger,
     target: t,
@@ -67,9 +55,9 @@ function influxHistory(name: string, t: InfluxForwardConfig): InfluxHistory {
 }
 
 function sqliteHistory(name: string, now: number): { history: SqliteHistory; close(): void } {
-  mkdirSync(join(dir.path, name), { recursive: true })
+  mkdirSync(join(server.dir, name), { recursive: true })
   const store = new ReadingsStore({
-    dataDir: join(dir.path, name),
+    dataDir: join(server.dir, name),
     clock: new FakeClock(now),
     logger: silentLogger,
     retentionDays: () => 3650,
@@ -260,7 +248,7 @@ describe('InfluxDB 1.x as the history store (real influxd)', () => {
     feed([two], [{ ...message, ts: T0 + 2000 }])
     await one.flush()
     await two.flush()
-    expect(await influxd.count(t.database, 'iot', 'temperature')).toBe(2)
+    expect(await server.influxd.count(t.database, 'iot', 'temperature')).toBe(2)
     const result = await one.query({
       deviceIds: ['esp32-a1b2c3'],
       metrics: ['temperature'],
@@ -282,7 +270,7 @@ describe('InfluxDB 1.x as the history store (real influxd)', () => {
     for (let d = 0; d < 30; d++)
       list.push({ deviceId: `d${d}`, ts: T0 + 10 * MIN, readings: [{ metric: 'x', value: d }] })
     const influx = new InfluxHistory({
-      dataDir: join(dir.path, 'export-influx'),
+      dataDir: join(server.dir, 'export-influx'),
       clock: systemClock,
       logger: silentLogger,
       target: t,
