@@ -1,7 +1,5 @@
 import { pathToFileURL } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createCore, type Core } from '../../../src/main/core/create-core'
-import { silentLogger } from '../../../src/main/core/base/logger'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { forwardEvents, registerIpc } from '../../../src/main/shell/ipc-bridge'
 import { createPagePolicy } from '../../../src/main/shell/page-policy'
 import { createBridge } from '../../../src/preload/bridge'
@@ -12,40 +10,28 @@ import {
   methods,
   type CallOutcome,
 } from '../../../src/shared/api'
-import { tempDir } from '../../helpers/temp-dir'
+import { useShellCore } from './fixtures/use-shell-core'
 import { FakeBrowserWindow, FakeIpcMain } from '../../unit/shell/fake-electron'
 
 const indexFile = '/app/out/renderer/index.html'
 const own = pathToFileURL(indexFile).href
 const policy = createPagePolicy({ indexFile })
 
-let dir: { path: string; cleanup: () => Promise<void> }
-let core: Core
 let calls: unknown[]
 const ipcMain = new FakeIpcMain()
 
-beforeAll(async () => {
-  dir = await tempDir('shell-ipc-')
-  core = await createCore({
-    dataDir: dir.path,
-    shell: 'electron',
-    version: 'test',
-    logger: silentLogger,
-    mqtt: { brokerEnabled: false },
-  })
+const shell = useShellCore('shell-ipc-')
+
+beforeAll(() => {
   calls = []
   // Counts what reaches the core, to show refused calls never do.
   const counted = {
     call: (method: unknown, params: unknown): Promise<CallOutcome> => {
       calls.push(method)
-      return core.call(method, params)
+      return shell.core.call(method, params)
     },
   }
   registerIpc(ipcMain, counted, policy)
-})
-afterAll(async () => {
-  await core.close()
-  await dir.cleanup()
 })
 
 describe('the IPC bridge', () => {
@@ -81,7 +67,7 @@ describe('the IPC bridge', () => {
       expect(outcome).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } })
     }
     expect(calls.length).toBe(before)
-    expect(core.settings.get().broker.allowAnonymousLoopback).toBe(false)
+    expect(shell.core.settings.get().broker.allowAnonymousLoopback).toBe(false)
   })
 
   it('returns an unknown method as METHOD_NOT_FOUND', async () => {
@@ -95,8 +81,8 @@ describe('the IPC bridge', () => {
 describe('events to the window', () => {
   it('delivers core events to the current window, and none to a destroyed one', async () => {
     let win: FakeBrowserWindow | undefined = new FakeBrowserWindow({ width: 1, height: 1 })
-    const stop = forwardEvents(core.events, () => win)
-    await core.call('settings.update', { ui: { theme: 'dark' } })
+    const stop = forwardEvents(shell.core.events, () => win)
+    await shell.core.call('settings.update', { ui: { theme: 'dark' } })
     const sent = win.webContents.sent.filter((m) => m.channel === IPC_EVENT_CHANNEL)
     expect(sent.map((m) => m.args[0])).toContain('settings.changed')
     const changed = sent.find((m) => m.args[0] === 'settings.changed')
@@ -104,10 +90,10 @@ describe('events to the window', () => {
 
     win.destroyed = true
     const count = win.webContents.sent.length
-    await core.call('settings.update', { ui: { theme: 'light' } })
+    await shell.core.call('settings.update', { ui: { theme: 'light' } })
     expect(win.webContents.sent.length).toBe(count)
     win = undefined
-    await core.call('settings.update', { ui: { theme: 'system' } })
+    await shell.core.call('settings.update', { ui: { theme: 'system' } })
     stop()
   })
 })

@@ -3,32 +3,14 @@
  * messages, rules evaluated by the alert service, SQLite underneath. Only Electron's
  * Notification is a stand-in; it records what would be shown.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createCore, type Core } from '../../../src/main/core/create-core'
-import { silentLogger } from '../../../src/main/core/base/logger'
+import { describe, expect, it } from 'vitest'
 import { notifyAlerts } from '../../../src/main/shell/alert-notifications'
-import { tempDir } from '../../helpers/temp-dir'
+import { useShellCore } from './fixtures/use-shell-core'
 
-let dir: { path: string; cleanup: () => Promise<void> }
-let core: Core
-
-beforeAll(async () => {
-  dir = await tempDir('shell-notify-')
-  core = await createCore({
-    dataDir: dir.path,
-    shell: 'electron',
-    version: 'test',
-    logger: silentLogger,
-    mqtt: { brokerEnabled: false },
-  })
-})
-afterAll(async () => {
-  await core.close()
-  await dir.cleanup()
-})
+const shell = useShellCore('shell-notify-')
 
 function telemetry(id: string, payload: object): void {
-  core.ingest({
+  shell.core.ingest({
     topic: `iot/${id}/telemetry`,
     payload: new TextEncoder().encode(JSON.stringify(payload)),
     qos: 0,
@@ -39,7 +21,7 @@ function telemetry(id: string, payload: object): void {
 }
 
 async function call(method: string, params: unknown): Promise<unknown> {
-  const outcome = await core.call(method, params)
+  const outcome = await shell.core.call(method, params)
   if (!outcome.ok) throw new Error(`${method}: ${outcome.error.message}`)
   return outcome.result
 }
@@ -48,7 +30,7 @@ describe('alert notifications from the core', () => {
   it('shows a rule firing and clearing, and nothing for a rule whose notify is off', async () => {
     const shown: { title: string; body: string }[] = []
     notifyAlerts(
-      core.events,
+      shell.core.events,
       class {
         static isSupported = () => true
         constructor(private readonly notice: { title: string; body: string }) {}

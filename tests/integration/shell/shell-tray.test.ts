@@ -1,31 +1,13 @@
 /** The tray's status line over a real core (devices from real MQTT messages, SQLite). */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createCore, type Core } from '../../../src/main/core/create-core'
-import { silentLogger } from '../../../src/main/core/base/logger'
+import { describe, expect, it } from 'vitest'
 import { TrayController, type MenuItemOptions } from '../../../src/main/shell/tray'
-import { tempDir } from '../../helpers/temp-dir'
+import { useShellCore } from './fixtures/use-shell-core'
 import { Emitter } from '../../unit/shell/fake-electron'
 
-let dir: { path: string; cleanup: () => Promise<void> }
-let core: Core
-
-beforeAll(async () => {
-  dir = await tempDir('shell-tray-')
-  core = await createCore({
-    dataDir: dir.path,
-    shell: 'electron',
-    version: 'test',
-    logger: silentLogger,
-    mqtt: { brokerEnabled: false },
-  })
-})
-afterAll(async () => {
-  await core.close()
-  await dir.cleanup()
-})
+const shell = useShellCore('shell-tray-')
 
 function status(id: string, payload: string): void {
-  core.ingest({
+  shell.core.ingest({
     topic: `iot/${id}/status`,
     payload: new TextEncoder().encode(payload),
     qos: 1,
@@ -61,7 +43,7 @@ describe('the tray', () => {
     const controller = new TrayController({
       tray,
       buildMenu: (items) => items,
-      core,
+      core: shell.core,
       open: () => opened++,
       quit: () => quit++,
       log: { warn: (m, f) => console.error(m, f) },
@@ -97,21 +79,21 @@ describe('the tray', () => {
     const controller = new TrayController({
       tray,
       buildMenu: (items) => items,
-      core,
+      core: shell.core,
       open: () => undefined,
       quit: () => undefined,
       log: { warn: (m, f) => console.error(m, f) },
       delayMs: 5,
     })
     await controller.refresh()
-    const created = await core.call('alerts.createRule', {
+    const created = await shell.core.call('alerts.createRule', {
       name: 'Too hot',
       target: { type: 'all' },
       condition: { type: 'threshold', metric: 'temperature', direction: 'above', value: 30 },
     })
     expect(created.ok).toBe(true)
     const telemetry = (id: string, temperature: number): void =>
-      core.ingest({
+      shell.core.ingest({
         topic: `iot/${id}/telemetry`,
         payload: new TextEncoder().encode(JSON.stringify({ temperature })),
         qos: 0,
