@@ -1,14 +1,15 @@
 import { readdirSync, statSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { silentLogger, type Logger } from '../../src/main/core/base/logger'
+import { describe, expect, it } from 'vitest'
+import { silentLogger } from '../../src/main/core/base/logger'
 import { ConnectionStore, type StoredConnection } from '../../src/main/core/mqtt/connection-store'
 import { plainCodec, secretFileName } from '../../src/main/core/base/secret-box'
 import { electronSecretBox } from '../../src/main/shell/secret-box-electron'
 import { FakeSafeStorage } from '../unit/shell/fake-electron'
 import { stateFileProblem } from '../../src/main/core/backup/state-documents'
-import { tempDir } from '../helpers/temp-dir'
+import { recordingLogger } from '../helpers/recording-logger'
+import { useTempDir } from '../helpers/use-temp-dir'
 
 const SECRETS_FILES = {
   plain: secretFileName('connection', 'plain'),
@@ -36,28 +37,7 @@ function connection(id: string, extra: Partial<StoredConnection> = {}): StoredCo
   }
 }
 
-/** A logger that keeps every line, to check no secret is ever written to the log. */
-function recordingLogger(lines: string[]): Logger {
-  const record = (level: string) => (message: string, fields?: Record<string, unknown>) =>
-    lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`)
-  const logger: Logger = {
-    ...silentLogger,
-    debug: record('debug'),
-    info: record('info'),
-    warn: record('warn'),
-    error: record('error'),
-    child: () => logger,
-  }
-  return logger
-}
-
-let dir: { path: string; cleanup: () => Promise<void> }
-beforeEach(async () => {
-  dir = await tempDir('conn-secrets-')
-})
-afterEach(async () => {
-  await dir.cleanup()
-})
+const dir = useTempDir('conn-secrets-')
 
 const read = (name: string): Promise<string> => readFile(join(dir.path, name), 'utf8')
 

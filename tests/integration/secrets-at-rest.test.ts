@@ -9,10 +9,10 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { RuleStore, toView } from '../../src/main/core/alerts/rule-store'
 import { stateFileProblem } from '../../src/main/core/backup/state-documents'
-import { silentLogger, type Logger } from '../../src/main/core/base/logger'
+import { silentLogger } from '../../src/main/core/base/logger'
 import { secretFileName, type SecretCodec } from '../../src/main/core/base/secret-box'
 import {
   IntegrationsStore,
@@ -21,33 +21,14 @@ import {
 import { electronSecretBox } from '../../src/main/shell/secret-box-electron'
 import { AlertHarness, device } from '../unit/alerts/alert-fixtures'
 import { FakeSafeStorage } from '../unit/shell/fake-electron'
-import { tempDir } from '../helpers/temp-dir'
+import { recordingLogger } from '../helpers/recording-logger'
+import { useTempDir } from '../helpers/use-temp-dir'
 
 const PASSWORD = 'influx-Pw-7f3a9c'
 const TOKEN = 'influx2-token-Zq81LmN0'
 const HOOK_TOKEN = 'hook-token-Xk42Pp9'
 
-function recordingLogger(lines: string[]): Logger {
-  const record = (level: string) => (message: string, fields?: Record<string, unknown>) =>
-    lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`)
-  const logger: Logger = {
-    ...silentLogger,
-    debug: record('debug'),
-    info: record('info'),
-    warn: record('warn'),
-    error: record('error'),
-    child: () => logger,
-  }
-  return logger
-}
-
-let dir: { path: string; cleanup: () => Promise<void> }
-beforeEach(async () => {
-  dir = await tempDir('secrets-at-rest-')
-})
-afterEach(async () => {
-  await dir.cleanup()
-})
+const dir = useTempDir('secrets-at-rest-')
 
 const read = (name: string): Promise<string> => readFile(join(dir.path, name), 'utf8')
 
