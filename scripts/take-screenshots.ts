@@ -15,6 +15,7 @@ import { RpcClient } from '../tests/e2e/fixtures/rpc.ts'
 import { serveApp } from '../tests/e2e/fixtures/server.ts'
 import { watchErrors } from '../tests/e2e/fixtures/watch-errors.ts'
 import { BoardSimulator } from '../tests/simulators/board/board-simulator.ts'
+import { ConsoleShot } from '../tests/e2e/fixtures/console-shot.ts'
 import { buildMicroPythonLikeFirmware } from '../tests/simulators/esp32-rom/firmware-image.ts'
 import { startDemoEcosystems, UNKNOWN_TOPIC } from '../tests/e2e/fixtures/demo-ecosystems.ts'
 import { DEMO_RULES } from '../tests/e2e/fixtures/demo-rules.ts'
@@ -56,8 +57,8 @@ let ticks = 0
 const ticker = setInterval(() => {
   void fleet.tick().catch(() => {})
   // The other ecosystems' sensors report less often, as battery sensors do.
-  if (++ticks % 10 === 0) void ecosystems.republish().catch(() => {})
-}, 2000)
+  if (++ticks % 20 === 0) void ecosystems.republish().catch(() => {})
+}, 1000)
 for (const rule of DEMO_RULES) await rpc.call('alerts.createRule', rule)
 
 const nav = (page: Page, name: string) =>
@@ -76,51 +77,19 @@ async function openTopic(page: Page, topic: string): Promise<void> {
 }
 
 /**
- * The serial console runs on a second board with MicroPython and what the installer put on
- * the first: the installed board's REPL stays busy with the firmware. And on the unpopulated
- * server: in a server that has installed a board a console gets no output (see
- * tests/e2e/installer.spec.ts). MicroPython's wasm build allows one interpreter per process,
- * so the installer's board is reset first and this one closed before the next install.
+ * The serial console runs against the unpopulated server: in a server that has installed a
+ * board, a console gets no output (see tests/e2e/installer.spec.ts).
  */
-const consoleSide: { board?: BoardSimulator } = {}
+const consoleShot = new ConsoleShot({ port: consolePort, micropython, wifi: WIFI })
 
 async function openSerialConsole(page: Page): Promise<void> {
   await board.pressReset('download') // ends the installed board's MicroPython, keeps its files
-  await rpc.call('devices.forget', { id: 'esp32-a1b2c3' }) // the fleet as it was, next theme
-  const consoleBoard = await BoardSimulator.start({
-    hostPath: consolePort,
-    wifi: WIFI,
-    firmware: 'none',
-  })
-  consoleSide.board = consoleBoard
-  consoleBoard.flash.data.set(micropython, 0x1000)
-  await consoleBoard.pressReset('app')
-  await consoleBoard.until('micropython')
-  for (const [path, data] of board.boardFiles()) consoleBoard.micropython?.writeFile(path, data)
+  // The fleet as it was, for the next theme.
+  await rpc.call('devices.forget', { id: 'esp32-a1b2c3' })
+  await rpc.call('broker.credentials.revoke', { deviceId: 'esp32-a1b2c3' })
   await page.goto(empty.url)
   await nav(page, 'Installer')
-  await page.getByRole('tab', { name: 'Serial console' }).click()
-  await page.getByRole('textbox', { name: 'Other port' }).fill(consolePort)
-  await page.getByRole('button', { name: 'Use this port' }).click()
-  await page.getByRole('button', { name: 'Connect' }).click()
-  // A keystroke sent while the board is still settling can be lost: press again until the prompt.
-  const prompt = page.getByLabel('Board output').getByText('>>>').first()
-  for (let attempt = 0; attempt < 10 && !(await prompt.isVisible()); attempt++) {
-    await page.getByRole('button', { name: 'Ctrl-C' }).click()
-    await prompt.waitFor({ timeout: 3000 }).catch(() => {})
-  }
-  for (const line of ['import os', 'os.listdir()', "print('hello from the board')"]) {
-    await page.getByLabel('Send to the board').fill(line)
-    await page.keyboard.press('Enter')
-  }
-  await page.getByLabel('Board output').getByText('hello from the board').last().waitFor()
-}
-
-async function closeSerialConsole(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Disconnect' }).click()
-  await page.getByRole('button', { name: 'Connect' }).waitFor()
-  await consoleSide.board?.close()
-  delete consoleSide.board
+  await consoleShot.open(page, board.boardFiles())
 }
 
 const SHOTS: Shot[] = [
@@ -258,7 +227,7 @@ const SHOTS: Shot[] = [
   {
     name: 'alerts',
     steps: async (page) => {
-      await closeSerialConsole(page)
+      await consoleShot.close(page)
       await page.goto(app.url)
       await nav(page, 'Alerts')
       await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor()
@@ -290,8 +259,6 @@ async function shoot(page: Page, shot: Shot): Promise<void> {
   await page.setViewportSize({ width: VIEWPORT.width, height: shot.height ?? VIEWPORT.height })
   // No focus ring from the last click or key in the pictures.
   await page.evaluate('document.activeElement && document.activeElement.blur()')
-  // A screen reached from a scrolled one keeps the scroll position: pictures start at the top.
-  if (!shot.region) await page.evaluate('window.scrollTo(0, 0)')
   // Charts and ages settle; nothing animates, so a short pause is enough.
   await page.waitForTimeout(600)
   const path = `${OUT}/${shot.name}-${theme}.png`
@@ -324,7 +291,7 @@ try {
   await browser.close()
   await fleet.close()
   rpc.close()
-  await consoleSide.board?.close()
+  await consoleShot.close()
   await board.close()
   await app.stop()
   await empty.stop()
