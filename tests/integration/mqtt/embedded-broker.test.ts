@@ -9,7 +9,8 @@ import { join } from 'node:path'
 import { connectAsync } from 'mqtt'
 import { afterEach, describe, expect, it } from 'vitest'
 import { testConnection } from '../../../src/main/core/mqtt/test-connection'
-import { EmbeddedFixture, freePort, PREFIX } from './fixtures/brokers'
+import { freePort } from '../../helpers/free-port'
+import { EmbeddedFixture, PREFIX } from './fixtures/brokers'
 import { Recorder } from './fixtures/recorder'
 
 const fixtures: EmbeddedFixture[] = []

@@ -13,7 +13,7 @@ import { silentLogger } from '../../../src/main/core/base/logger'
 import { createCore, type Core } from '../../../src/main/core/create-core'
 import type { CallOutcome, EventName, EventPayload } from '../../../src/shared/api'
 import { tempDir } from '../../helpers/temp-dir'
-import { freePort } from './fixtures/brokers'
+import { freePort } from '../../helpers/free-port'
 
 let dir: { path: string; cleanup: () => Promise<void> }
 let core: Core
