@@ -9,77 +9,24 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt'
-import { afterEach, describe, expect, it } from 'vitest'
+import type { IClientOptions, MqttClient } from 'mqtt'
+import { describe, expect, it } from 'vitest'
 import { systemClock } from '../../../src/main/core/base/clock'
 import { silentLogger } from '../../../src/main/core/base/logger'
 import { CredentialStore } from '../../../src/main/core/broker/credential-store'
-import { EmbeddedBroker } from '../../../src/main/core/broker/embedded-broker'
-import type { MqttMessage } from '../../../src/shared/mqtt-message'
+import { type BrokerRig, useBrokerRigs } from '../mqtt/fixtures/broker-rig'
 
 const run = promisify(execFile)
 const SEED_ID = 'ESP32_Sensor_01'
 const SEED_TOPIC = 'home/sensors/temp_hum'
 
-class Setup {
-  readonly dir = mkdtempSync(join(tmpdir(), 'iotcc-extra-'))
-  readonly credentials = new CredentialStore(this.dir, systemClock, silentLogger)
-  readonly received: MqttMessage[] = []
-  broker?: EmbeddedBroker
-  port = 0
-
-  async start(): Promise<void> {
-    await this.credentials.load()
-    this.broker = new EmbeddedBroker({
-      dataDir: this.dir,
-      config: {
-        port: 0,
-        bindHost: '127.0.0.1',
-        wsPort: null,
-        tls: { enabled: false, port: 0 },
-        allowAnonymousLoopback: false,
-      },
-      credentials: this.credentials,
-      prefix: () => 'iot',
-      clock: systemClock,
-      logger: silentLogger,
-      onPublish: (message, release) => {
-        this.received.push(message)
-        release()
-      },
-    })
-    await this.broker.start()
-    this.port = this.broker.tcpPort
-  }
-
-  async destroy(): Promise<void> {
-    await this.broker?.close()
-    rmSync(this.dir, { recursive: true, force: true })
-  }
-}
-
-const setups: Setup[] = []
-const clients: MqttClient[] = []
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.endAsync(true)))
-  await Promise.all(setups.splice(0).map((s) => s.destroy()))
-})
-
-async function setup(): Promise<Setup> {
-  const s = new Setup()
-  setups.push(s)
-  await s.start()
-  return s
-}
-
-async function client(s: Setup, options: IClientOptions): Promise<MqttClient> {
-  const c = await connectAsync(`mqtt://127.0.0.1:${s.port}`, { reconnectPeriod: 0, ...options })
-  clients.push(c)
-  return c
-}
+const rigs = useBrokerRigs('extra')
+const setup = (): Promise<BrokerRig> => rigs.setup()
+const client = (s: BrokerRig, options: IClientOptions): Promise<MqttClient> =>
+  rigs.client(s.url, options)
 
 /** The tutorial's publish, done by the real mosquitto_pub with the login the app issued. */
-function seedPublish(s: Setup, user: string, password: string): Promise<unknown> {
+function seedPublish(s: BrokerRig, user: string, password: string): Promise<unknown> {
   return run('mosquitto_pub', [
     ...['-h', '127.0.0.1', '-p', String(s.port), '-i', SEED_ID, '-u', user, '-P', password],
     ...['-t', SEED_TOPIC, '-m', 'temp:21,hum:40', '-q', '1'],
@@ -111,17 +58,17 @@ describe('logins with extra topics', () => {
     const plain = await s.credentials.issue(SEED_ID)
     // Without the extra topic: refused (PUBLISH QoS 1 gets no PUBACK, the connection closes).
     await expect(seedPublish(s, plain.username, plain.password)).rejects.toThrow()
-    await waitFor(() => s.broker!.refusals.summary().total === 1)
-    expect(s.broker!.refusals.summary().entries).toMatchObject([
+    await waitFor(() => s.broker.refusals.summary().total === 1)
+    expect(s.broker.refusals.summary().entries).toMatchObject([
       { username: SEED_ID, clientId: SEED_ID, action: 'publish', topic: SEED_TOPIC, count: 1 },
     ])
-    expect(s.received.some((m) => m.topic === SEED_TOPIC)).toBe(false)
+    expect(s.published.some((m) => m.topic === SEED_TOPIC)).toBe(false)
 
     const issued = await s.credentials.issue(SEED_ID, { allow: ['home/sensors/#'] })
     expect(issued.allow).toEqual(['home/sensors/#'])
     await seedPublish(s, issued.username, issued.password)
-    await waitFor(() => s.received.some((m) => m.topic === SEED_TOPIC))
-    const message = s.received.find((m) => m.topic === SEED_TOPIC)
+    await waitFor(() => s.published.some((m) => m.topic === SEED_TOPIC))
+    const message = s.published.find((m) => m.topic === SEED_TOPIC)
     expect(Buffer.from(message!.payload).toString()).toBe('temp:21,hum:40')
     expect(message!.login).toBe(SEED_ID)
   })
@@ -146,7 +93,7 @@ describe('logins with extra topics', () => {
     c.on('message', (topic) => got.push(topic))
     await c.publishAsync('home/kitchen/temp', '21', { qos: 1 })
     await waitFor(() => got.includes('home/kitchen/temp'))
-    const refused = s.broker!.refusals.summary().entries.filter((e) => e.username === 'dev-a')
+    const refused = s.broker.refusals.summary().entries.filter((e) => e.username === 'dev-a')
     expect(refused.map((e) => [e.action, e.topic, e.count])).toEqual([
       ['subscribe', 'iot/+/cmd', 1],
       ['subscribe', '#', 1],
@@ -161,8 +108,8 @@ describe('logins with extra topics', () => {
     const closed = new Promise<void>((r) => c.once('close', () => r()))
     c.publish('$SYS/broker/uptime', 'forged', { qos: 1 })
     await closed
-    await waitFor(() => s.broker!.refusals.summary().total === 1)
-    expect(s.broker!.refusals.summary().entries[0]).toMatchObject({
+    await waitFor(() => s.broker.refusals.summary().total === 1)
+    expect(s.broker.refusals.summary().entries[0]).toMatchObject({
       username: 'dev-a',
       action: 'publish',
       topic: '$SYS/broker/uptime',

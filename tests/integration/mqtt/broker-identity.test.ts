@@ -4,94 +4,18 @@
  * restored session still passes the ACL, and an empty client id needs a clean session.
  */
 import { Socket } from 'node:net'
-import { connect, connectAsync, type IClientOptions, type MqttClient } from 'mqtt'
+import { connect, type IClientOptions } from 'mqtt'
 import mqttPacket from 'mqtt-packet'
-import { afterEach, describe, expect, it } from 'vitest'
-import { systemClock } from '../../../src/main/core/base/clock'
-import type { Logger } from '../../../src/main/core/base/logger'
-import { APP_USERNAME, CredentialStore } from '../../../src/main/core/broker/credential-store'
-import { EmbeddedBroker } from '../../../src/main/core/broker/embedded-broker'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { APP_USERNAME } from '../../../src/main/core/broker/credential-store'
+import { type BrokerRig, useBrokerRigs } from './fixtures/broker-rig'
 
 const PREFIX = 'iot'
 
-interface Logged {
-  level: string
-  message: string
-  fields?: Record<string, unknown>
-}
-
-class Setup {
-  readonly dir = mkdtempSync(join(tmpdir(), 'iotcc-identity-'))
-  readonly logs: Logged[] = []
-  readonly credentials: CredentialStore
-  broker?: EmbeddedBroker
-  url = ''
-  prefix = PREFIX
-  private readonly logger: Logger
-
-  constructor(private readonly anonymousLoopback = false) {
-    const record =
-      (level: string) =>
-      (message: string, fields?: Record<string, unknown>): void =>
-        void this.logs.push({ level, message, fields })
-    this.logger = {
-      debug: record('debug'),
-      info: record('info'),
-      warn: record('warn'),
-      error: record('error'),
-      child: () => this.logger,
-    } as unknown as Logger
-    this.credentials = new CredentialStore(this.dir, systemClock, this.logger)
-  }
-
-  async start(): Promise<void> {
-    await this.credentials.load()
-    this.broker = new EmbeddedBroker({
-      dataDir: this.dir,
-      config: {
-        port: 0,
-        bindHost: '127.0.0.1',
-        wsPort: null,
-        tls: { enabled: false, port: 0 },
-        allowAnonymousLoopback: this.anonymousLoopback,
-      },
-      credentials: this.credentials,
-      prefix: () => this.prefix,
-      clock: systemClock,
-      logger: this.logger,
-    })
-    await this.broker.start()
-    this.url = this.broker.localUrl
-  }
-
-  async destroy(): Promise<void> {
-    await this.broker?.close()
-    rmSync(this.dir, { recursive: true, force: true })
-  }
-}
-
-const setups: Setup[] = []
-const clients: MqttClient[] = []
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.endAsync(true)))
-  await Promise.all(setups.splice(0).map((s) => s.destroy()))
-})
-
-async function setup(anonymousLoopback = false): Promise<Setup> {
-  const s = new Setup(anonymousLoopback)
-  setups.push(s)
-  await s.start()
-  return s
-}
-
-async function client(url: string, options: IClientOptions): Promise<MqttClient> {
-  const c = await connectAsync(url, { reconnectPeriod: 0, ...options })
-  clients.push(c)
-  return c
-}
+const rigs = useBrokerRigs('identity')
+const client = rigs.client
+const setup = (anonymousLoopback = false): Promise<BrokerRig> =>
+  rigs.setup({ allowAnonymousLoopback: anonymousLoopback })
 
 /** The CONNACK return code a client gets (mqtt.js turns codes > 0 into an error with `code`). */
 async function connackCode(url: string, options: IClientOptions): Promise<number> {
@@ -173,7 +97,7 @@ describe('a device login is bound to its client id', () => {
     const received: string[] = []
     // Listening before the CONNACK: the queued command follows it at once.
     const back = connect(s.url, { clientId: 'devB', clean: false, ...devB, reconnectPeriod: 0 })
-    clients.push(back)
+    rigs.track(back)
     back.on('message', (_topic, payload) => received.push(payload.toString()))
     await waitFor(() => received.length > 0)
     expect(received).toEqual(['open-the-door'])
@@ -235,7 +159,7 @@ describe('a device login is bound to its client id', () => {
     s.prefix = 'home'
     const received: string[] = []
     const back = connect(s.url, { clientId: 'devB', clean: false, ...devB, reconnectPeriod: 0 })
-    clients.push(back)
+    rigs.track(back)
     back.on('message', (_t, p) => received.push(p.toString()))
     await new Promise((resolve) => back.once('connect', resolve))
     await app.publishAsync(`${PREFIX}/devB/cmd`, 'live', { qos: 1 })
@@ -247,7 +171,7 @@ describe('a device login is bound to its client id', () => {
 describe('client identifiers (MQTT 3.1.1 §3.1.3)', () => {
   it('refuses an empty client id without a clean session with CONNACK 2 (§3.1.3-8)', async () => {
     const s = await setup(true)
-    const port = s.broker!.tcpPort
+    const port = s.broker.tcpPort
     expect(await rawConnack(port, { clientId: '', clean: false })).toBe(2)
     // With a clean session the broker assigns one (§3.1.3-6).
     expect(await rawConnack(port, { clientId: '', clean: true })).toBe(0)
@@ -256,7 +180,7 @@ describe('client identifiers (MQTT 3.1.1 §3.1.3)', () => {
   it('refuses it before looking at credentials, as Mosquitto does', async () => {
     const s = await setup()
     const devA = await s.credentials.issue('devA')
-    const port = s.broker!.tcpPort
+    const port = s.broker.tcpPort
     expect(
       await rawConnack(port, {
         clientId: '',

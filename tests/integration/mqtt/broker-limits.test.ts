@@ -3,104 +3,16 @@
  * (a 200 MB CONNECT can't grow memory) and after it (a setting), and topic depth has a
  * stated limit the broker reports.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
 import { Socket } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt'
+import type { IClientOptions, MqttClient } from 'mqtt'
 import mqttPacket from 'mqtt-packet'
-import { afterEach, describe, expect, it } from 'vitest'
-import { systemClock } from '../../../src/main/core/base/clock'
-import type { Logger } from '../../../src/main/core/base/logger'
-import { APP_USERNAME, CredentialStore } from '../../../src/main/core/broker/credential-store'
-import {
-  EmbeddedBroker,
-  type EmbeddedBrokerConfig,
-} from '../../../src/main/core/broker/embedded-broker'
-import type { MqttMessage } from '../../../src/shared/mqtt-message'
+import { describe, expect, it } from 'vitest'
+import { type BrokerRig, useBrokerRigs } from './fixtures/broker-rig'
 
-interface Logged {
-  level: string
-  message: string
-  fields?: Record<string, unknown>
-}
-
-class Setup {
-  readonly dir = mkdtempSync(join(tmpdir(), 'iotcc-limits-'))
-  readonly logs: Logged[] = []
-  readonly published: MqttMessage[] = []
-  readonly credentials: CredentialStore
-  broker!: EmbeddedBroker
-  private readonly logger: Logger
-
-  constructor(private readonly config: Partial<EmbeddedBrokerConfig>) {
-    const record =
-      (level: string) =>
-      (message: string, fields?: Record<string, unknown>): void =>
-        void this.logs.push({ level, message, fields })
-    this.logger = {
-      debug: record('debug'),
-      info: record('info'),
-      warn: record('warn'),
-      error: record('error'),
-      child: () => this.logger,
-    } as unknown as Logger
-    this.credentials = new CredentialStore(this.dir, systemClock, this.logger)
-  }
-
-  get app(): { username: string; password: string } {
-    return { username: APP_USERNAME, password: this.credentials.appPassword }
-  }
-
-  async start(): Promise<void> {
-    await this.credentials.load()
-    this.broker = new EmbeddedBroker({
-      dataDir: this.dir,
-      config: {
-        port: 0,
-        bindHost: '127.0.0.1',
-        wsPort: null,
-        tls: { enabled: false, port: 0 },
-        allowAnonymousLoopback: false,
-        ...this.config,
-      },
-      credentials: this.credentials,
-      prefix: () => 'iot',
-      clock: systemClock,
-      logger: this.logger,
-      onPublish: (message, release) => {
-        this.published.push(message)
-        release()
-      },
-    })
-    await this.broker.start()
-  }
-
-  async destroy(): Promise<void> {
-    await this.broker.close()
-    rmSync(this.dir, { recursive: true, force: true })
-  }
-}
-
-const setups: Setup[] = []
-const clients: MqttClient[] = []
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.endAsync(true)))
-  await Promise.all(setups.splice(0).map((s) => s.destroy()))
-})
-
-async function setup(config: Partial<EmbeddedBrokerConfig> = {}): Promise<Setup> {
-  const s = new Setup(config)
-  setups.push(s)
-  await s.start()
-  return s
-}
-
-async function client(s: Setup, options: IClientOptions): Promise<MqttClient> {
-  const c = await connectAsync(s.broker.localUrl, { reconnectPeriod: 0, ...options })
-  clients.push(c)
-  return c
-}
+const rigs = useBrokerRigs('limits')
+const setup = rigs.setup
+const client = (s: BrokerRig, options: IClientOptions): Promise<MqttClient> =>
+  rigs.client(s.url, options)
 
 function closed(c: MqttClient): Promise<void> {
   return new Promise((resolve) => c.once('close', () => resolve()))
