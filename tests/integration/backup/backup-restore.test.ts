@@ -6,20 +6,19 @@ import * as tar from 'tar'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { silentLogger } from '../../../src/main/core/base/logger'
 import { BackupService } from '../../../src/main/core/backup/backup-service'
-import { createCore, type Core } from '../../../src/main/core/create-core'
+import type { Core } from '../../../src/main/core/create-core'
 import { systemClock } from '../../../src/main/core/base/clock'
 import { tempDir } from '../../helpers/temp-dir'
+import { callCore as call, useCores } from '../../helpers/test-cores'
 
 /** Recent enough that the 90-day retention keeps it. */
 const T0 = Date.now() - 86_400_000
 let dir: { path: string; cleanup: () => Promise<void> }
 let data: string
-let cores: Core[]
 
 beforeEach(async () => {
   dir = await tempDir('iotcc-backup-')
   data = join(dir.path, 'data')
-  cores = []
   await mkdir(data, { recursive: true })
   // No embedded broker in these tests: they are about the data folder.
   await writeFile(
@@ -28,26 +27,11 @@ beforeEach(async () => {
   )
 })
 afterEach(async () => {
-  for (const core of cores) await core.close()
   await dir.cleanup()
 })
 
-async function start(): Promise<Core> {
-  const core = await createCore({
-    dataDir: data,
-    shell: 'web',
-    version: '0.1.0-test',
-    logger: silentLogger,
-  })
-  cores.push(core)
-  return core
-}
-
-async function call<T>(core: Core, method: string, params: unknown = {}): Promise<T> {
-  const outcome = await core.call(method, params)
-  if (!outcome.ok) throw new Error(`${outcome.error.code}: ${outcome.error.message}`)
-  return outcome.result as T
-}
+const cores = useCores()
+const start = (): Promise<Core> => cores.start(data)
 
 function telemetry(core: Core, id: string, i: number): void {
   core.ingest({
@@ -129,8 +113,7 @@ describe('backup and restore', () => {
       { name },
     )
     expect(staged.restartRequired).toBe(true)
-    await core.close()
-    cores.splice(cores.indexOf(core), 1)
+    await cores.stop(core)
 
     const after = await start()
     const info = await call<{ warnings: string[] }>(after, 'app.info')

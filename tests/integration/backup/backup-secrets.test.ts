@@ -6,42 +6,25 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { silentLogger } from '../../../src/main/core/base/logger'
 import { secretFileName } from '../../../src/main/core/base/secret-box'
-import { createCore, type Core } from '../../../src/main/core/create-core'
+import type { Core } from '../../../src/main/core/create-core'
 import { readSavedInflux } from '../../../src/main/core/integrations/integrations-store'
 import { tempDir } from '../../helpers/temp-dir'
+import { callCore as call, useCores } from '../../helpers/test-cores'
 
 const PASSWORD = 'backup-Pw-55xq'
 const HOOK_TOKEN = 'backup-hook-Tk-31'
 
 let dir: { path: string; cleanup: () => Promise<void> }
-const cores: Core[] = []
 beforeEach(async () => {
   dir = await tempDir('iotcc-backup-secrets-')
 })
 afterEach(async () => {
-  for (const core of cores.splice(0)) await core.close()
   await dir.cleanup()
 })
 
-async function start(): Promise<Core> {
-  const core = await createCore({
-    dataDir: dir.path,
-    shell: 'web',
-    version: '0.1.0-test',
-    logger: silentLogger,
-    mqtt: { brokerEnabled: false },
-  })
-  cores.push(core)
-  return core
-}
-
-async function call<T>(core: Core, method: string, params: unknown = {}): Promise<T> {
-  const outcome = await core.call(method, params)
-  if (!outcome.ok) throw new Error(`${outcome.error.code}: ${outcome.error.message}`)
-  return outcome.result as T
-}
+const cores = useCores()
+const start = (): Promise<Core> => cores.start(dir.path, { mqtt: { brokerEnabled: false } })
 
 describe('secrets in backups', () => {
   it('backs up and restores the secret files; RPC results never carry the secrets', async () => {
@@ -89,8 +72,7 @@ describe('secrets in backups', () => {
     )
     if (staged.status === 'confirm')
       await call(core, 'backup.restore', { name, confirm: staged.backup.sha256 })
-    await core.close()
-    cores.splice(cores.indexOf(core), 1)
+    await cores.stop(core)
 
     const after = await start()
     const view = await call<{ influx: { hasPassword: boolean } }>(after, 'integrations.get')

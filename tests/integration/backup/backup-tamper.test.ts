@@ -5,9 +5,9 @@ import { join, relative } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import * as tar from 'tar'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { silentLogger } from '../../../src/main/core/base/logger'
-import { createCore, type Core } from '../../../src/main/core/create-core'
+import type { Core } from '../../../src/main/core/create-core'
 import { tempDir } from '../../helpers/temp-dir'
+import { callCore as call, useCores } from '../../helpers/test-cores'
 
 /*
  * Archives made by the app's own backup, then tampered with the way an attacker would:
@@ -28,12 +28,10 @@ interface Restored {
 
 let dir: { path: string; cleanup: () => Promise<void> }
 let data: string
-let cores: Core[]
 
 beforeEach(async () => {
   dir = await tempDir('iotcc-tamper-')
   data = join(dir.path, 'data')
-  cores = []
   await mkdir(data, { recursive: true })
   await writeFile(
     join(data, 'settings.json'),
@@ -41,31 +39,13 @@ beforeEach(async () => {
   )
 })
 afterEach(async () => {
-  for (const core of cores) await core.close()
   await dir.cleanup()
 })
 
-async function start(): Promise<Core> {
-  const core = await createCore({
-    dataDir: data,
-    shell: 'web',
-    version: '0.1.0-test',
-    logger: silentLogger,
-  })
-  cores.push(core)
-  return core
-}
+const cores = useCores()
+const start = (): Promise<Core> => cores.start(data)
 
-async function stop(core: Core): Promise<void> {
-  await core.close()
-  cores.splice(cores.indexOf(core), 1)
-}
-
-async function call<T>(core: Core, method: string, params: unknown = {}): Promise<T> {
-  const outcome = await core.call(method, params)
-  if (!outcome.ok) throw new Error(`${outcome.error.code}: ${outcome.error.message}`)
-  return outcome.result as T
-}
+const stop = (core: Core): Promise<void> => cores.stop(core)
 
 /** A running app with one named device and a fresh backup of it; returns the backup's name. */
 async function appWithBackup(): Promise<{ core: Core; name: string }> {
