@@ -1,19 +1,13 @@
 import { PassThrough } from 'node:stream'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { CallOutcome } from '../../../src/shared/api'
 import { silentLogger } from '../../../src/main/core/base/logger'
 import { createCore, type Core } from '../../../src/main/core/create-core'
+import { callCore as call } from '../../helpers/test-cores'
 import { useInfluxd } from './use-influxd'
 
 const T0 = Date.UTC(2026, 4, 1)
 const server = useInfluxd('iotcc-core-influx-')
-
-async function call(core: Core, method: string, params: unknown = {}): Promise<unknown> {
-  const outcome: CallOutcome = await core.call(method, params)
-  if (!outcome.ok) throw new Error(`${outcome.error.code}: ${outcome.error.message}`)
-  return outcome.result
-}
 
 function telemetry(core: Core, id: string, i: number): void {
   const payload = {
