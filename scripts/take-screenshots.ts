@@ -11,7 +11,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startDemoFleet } from '../tests/e2e/fixtures/demo-fleet.ts'
+import { mosquittoClearRetained } from '../tests/e2e/fixtures/mqtt-tools.ts'
 import { RpcClient } from '../tests/e2e/fixtures/rpc.ts'
+import { nav, openTopic } from '../tests/e2e/fixtures/shot-steps.ts'
 import { serveApp } from '../tests/e2e/fixtures/server.ts'
 import { watchErrors } from '../tests/e2e/fixtures/watch-errors.ts'
 import { BoardSimulator } from '../tests/simulators/board/board-simulator.ts'
@@ -61,32 +63,22 @@ const ticker = setInterval(() => {
 }, 1000)
 for (const rule of DEMO_RULES) await rpc.call('alerts.createRule', rule)
 
-const nav = (page: Page, name: string) =>
-  page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name }).click()
-
-/** Opens each level of the Topics tree down to `topic` and selects it. */
-async function openTopic(page: Page, topic: string): Promise<void> {
-  const tree = page.getByRole('tree', { name: 'Topics' })
-  const levels = topic.split('/')
-  for (let i = 1; i < levels.length; i++) {
-    const row = tree.locator(`[data-topic="${levels.slice(0, i).join('/')}"]`)
-    if ((await row.getAttribute('aria-expanded')) === 'false') await row.click()
-  }
-  await tree.locator(`[data-topic="${topic}"]`).click()
-  await page.getByTestId('topic-payload').waitFor()
-}
-
 /**
  * The serial console runs against the unpopulated server: in a server that has installed a
  * board, a console gets no output (see tests/e2e/installer.spec.ts).
  */
+const INSTALLED = 'esp32-a1b2c3' // the simulated board's id (from its MAC)
 const consoleShot = new ConsoleShot({ port: consolePort, micropython, wifi: WIFI })
 
 async function openSerialConsole(page: Page): Promise<void> {
   await board.pressReset('download') // ends the installed board's MicroPython, keeps its files
-  // The fleet as it was, for the next theme.
-  await rpc.call('devices.forget', { id: 'esp32-a1b2c3' })
-  await rpc.call('broker.credentials.revoke', { deviceId: 'esp32-a1b2c3' })
+  // The fleet as it was, for the next theme: no login, no retained topics (they would bring
+  // the device back), and forgotten once its Last Will is in.
+  await rpc.call('broker.credentials.revoke', { deviceId: INSTALLED })
+  await new Promise((resolve) => setTimeout(resolve, 1500))
+  for (const topic of ['status', 'info'])
+    await mosquittoClearRetained(app.brokerUrl!, `iot/${INSTALLED}/${topic}`)
+  await rpc.call('devices.forget', { id: INSTALLED })
   await page.goto(empty.url)
   await nav(page, 'Installer')
   await consoleShot.open(page, board.boardFiles())
@@ -102,7 +94,7 @@ const SHOTS: Shot[] = [
   },
   {
     name: 'devices',
-    height: 1400,
+    height: 1500,
     steps: async (page) => {
       await page.goto(app.url)
       const card = page.locator('.device-card [data-metric="temperature"]', { hasText: '°C' })
