@@ -8,13 +8,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createCore, type Core } from '../../../src/main/core/create-core'
 import { silentLogger } from '../../../src/main/core/base/logger'
 import { installCloseToTray } from '../../../src/main/shell/close-to-tray'
-import { createMainWindow } from '../../../src/main/shell/main-window'
-import { createPagePolicy } from '../../../src/main/shell/page-policy'
 import { installQuitSequence } from '../../../src/main/shell/quit-sequence'
 import { TrayController, type MenuItemOptions } from '../../../src/main/shell/tray'
-import { DEFAULT_SIZE } from '../../../src/main/shell/window-state'
 import { tempDir } from '../../helpers/temp-dir'
-import { Emitter, FakeApp, FakeBrowserWindow, fakeEvent } from '../../unit/shell/fake-electron'
+import { openFakeMainWindow } from '../../unit/shell/fake-main-window'
+import { Emitter, FakeApp, fakeEvent } from '../../unit/shell/fake-electron'
 
 let dir: { path: string; cleanup: () => Promise<void> }
 const clients: MqttClient[] = []
@@ -177,13 +175,7 @@ describe('quitting the desktop app', () => {
       open: () => undefined,
       log: silentLogger,
     })
-    const win = createMainWindow({
-      BrowserWindow: FakeBrowserWindow,
-      preloadFile: '/app/out/preload/index.cjs',
-      policy: createPagePolicy({ indexFile: '/app/out/renderer/index.html' }),
-      state: { ...DEFAULT_SIZE, maximized: false },
-      onClose: () => undefined,
-    })
+    const win = openFakeMainWindow()
     app.track(win)
     win.close()
     expect(app.quitCalls).toBe(0)

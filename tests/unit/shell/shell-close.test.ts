@@ -11,11 +11,9 @@ import {
   installCloseToTray,
   NOTICES_FILE,
 } from '../../../src/main/shell/close-to-tray'
-import { createMainWindow } from '../../../src/main/shell/main-window'
-import { createPagePolicy } from '../../../src/main/shell/page-policy'
 import { installQuitSequence, quitOnSystemShutdown } from '../../../src/main/shell/quit-sequence'
-import { DEFAULT_SIZE } from '../../../src/main/shell/window-state'
 import { tempDir } from '../../helpers/temp-dir'
+import { openFakeMainWindow } from './fake-main-window'
 import { Emitter, FakeApp, FakeBrowserWindow, fakeEvent } from './fake-electron'
 
 let dir: { path: string; cleanup: () => Promise<void> }
@@ -55,13 +53,7 @@ function desktop(setup: Setup = {}) {
   let opened = 0
   const open = (): FakeBrowserWindow => {
     opened++
-    const win = createMainWindow({
-      BrowserWindow: FakeBrowserWindow,
-      preloadFile: '/app/out/preload/index.cjs',
-      policy: createPagePolicy({ indexFile: '/app/out/renderer/index.html' }),
-      state: { ...DEFAULT_SIZE, maximized: false },
-      onClose: () => undefined,
-    })
+    const win = openFakeMainWindow()
     app.track(win)
     return win
   }

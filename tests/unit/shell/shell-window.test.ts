@@ -2,8 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createMainWindow, focusWindow } from '../../../src/main/shell/main-window'
-import { createPagePolicy } from '../../../src/main/shell/page-policy'
+import { focusWindow } from '../../../src/main/shell/main-window'
 import { claimSingleInstance } from '../../../src/main/shell/single-instance'
 import { forwardEvents } from '../../../src/main/shell/ipc-bridge'
 import { WindowKeeper } from '../../../src/main/shell/window-keeper'
@@ -15,10 +14,9 @@ import {
   type WindowState,
 } from '../../../src/main/shell/window-state'
 import { tempDir } from '../../helpers/temp-dir'
+import { INDEX_FILE as indexFile, openFakeMainWindow } from './fake-main-window'
 import { Emitter, FakeApp, FakeBrowserWindow } from './fake-electron'
 
-const indexFile = '/app/out/renderer/index.html'
-const policy = createPagePolicy({ indexFile })
 const display = { x: 0, y: 0, width: 1920, height: 1080 }
 const quiet = { warn: () => undefined }
 
@@ -30,15 +28,7 @@ afterEach(async () => {
   await dir.cleanup()
 })
 
-function open(state: WindowState, onClose: (s: WindowState) => void = () => undefined) {
-  return createMainWindow({
-    BrowserWindow: FakeBrowserWindow,
-    preloadFile: '/app/out/preload/index.cjs',
-    policy,
-    state,
-    onClose,
-  })
-}
+const open = openFakeMainWindow
 
 describe('the main window', () => {
   it('keeps context isolation and the sandbox, without Node, Auxclick or webviews', () => {
