@@ -9,6 +9,7 @@ import mqtt, { type MqttClient } from 'mqtt'
 import { Mosquitto } from '../cluster/fixtures/mosquitto'
 import { serveApp, type ServedApp } from './fixtures/server'
 import { VirtualDevice } from './fixtures/virtual-device'
+import { nav } from './fixtures/shot-steps'
 import { watchErrors } from './fixtures/watch-errors'
 
 const GROUP = 'e2eloss'
@@ -46,10 +47,7 @@ test('Data path counts what no ingest instance stored, per device', async ({ pag
   test.setTimeout(90_000)
   const errors = watchErrors(page)
   await page.goto(app.url)
-  await page
-    .getByRole('navigation', { name: 'Sections' })
-    .getByRole('link', { name: 'Broker' })
-    .click()
+  await nav(page, 'Broker')
   const card = page.getByRole('region', { name: 'Data path' })
 
   await test.step('one instance stores everything: nothing lost, each reading verified', async () => {

@@ -6,6 +6,7 @@ import { expect, test } from '@playwright/test'
 import mqtt from 'mqtt'
 import { serveApp, type ServedApp } from './fixtures/server'
 import { VirtualDevice } from './fixtures/virtual-device'
+import { nav } from './fixtures/shot-steps'
 import { watchErrors } from './fixtures/watch-errors'
 
 let app: ServedApp
@@ -29,10 +30,7 @@ test('Data path shows the flow, the backlog and, in words, what was given up', a
   test.setTimeout(90_000)
   const errors = watchErrors(page)
   await page.goto(app.url)
-  await page
-    .getByRole('navigation', { name: 'Sections' })
-    .getByRole('link', { name: 'Broker' })
-    .click()
+  await nav(page, 'Broker')
   const card = page.getByRole('region', { name: 'Data path' })
 
   await test.step('readings flow, on time, nothing waiting, nothing given up', async () => {
