@@ -1,12 +1,18 @@
 import { silentLogger, type Logger } from '../../src/main/core/base/logger'
 
-/**
- * A logger that appends every line (level, message, fields as JSON) to `lines`, so a test
- * can check what was logged, e.g. that no secret ever reaches the log.
- */
-export function recordingLogger(lines: string[]): Logger {
-  const record = (level: string) => (message: string, fields?: Record<string, unknown>) =>
-    lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`)
+/** One line a logger was given. */
+export interface Logged {
+  level: string
+  message: string
+  fields?: Record<string, unknown>
+}
+
+/** A logger (children included) that hands every line to `sink`, so a test can check the log. */
+export function loggerInto(sink: (line: Logged) => void): Logger {
+  const record =
+    (level: string) =>
+    (message: string, fields?: Record<string, unknown>): void =>
+      sink({ level, message, fields })
   const logger: Logger = {
     ...silentLogger,
     debug: record('debug'),
@@ -16,4 +22,14 @@ export function recordingLogger(lines: string[]): Logger {
     child: () => logger,
   }
   return logger
+}
+
+/**
+ * A logger that appends every line (level, message, fields as JSON) to `lines`, so a test
+ * can check what was logged, e.g. that no secret ever reaches the log.
+ */
+export function recordingLogger(lines: string[]): Logger {
+  return loggerInto(({ level, message, fields }) =>
+    lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`),
+  )
 }
