@@ -51,23 +51,11 @@ function statusWhere(
 
 describe('InfluxDB 1.x forwarding (real influxd)', () => {
   it('writes batches, queues on disk through an outage and a restart, and loses nothing', async () => {
-    const config: InfluxForwardConfig = {
-      version: '1',
-      url: server.influxd.url,
-      database: DB,
-      retentionPolicy: '',
-      username: '',
-      password: null,
-      org: '',
-      bucket: '',
-      token: null,
-      measurement: 'iot',
-      alertsMeasurement: 'iot_alerts',
-      createDatabase: true,
+    const config: InfluxForwardConfig = server.influxd.target(DB, {
       batchSize: 100,
       flushIntervalS: 0.05,
       maxQueueMB: 10,
-    }
+    })
     const seen: InfluxStatus[] = []
     const make = () =>
       new InfluxForwarder({
@@ -130,23 +118,11 @@ describe('InfluxDB 1.x forwarding (real influxd)', () => {
   })
 
   it('counts lines InfluxDB refuses (field type conflict) instead of retrying them forever', async () => {
-    const config: InfluxForwardConfig = {
-      version: '1',
-      url: server.influxd.url,
-      database: 'iot_conflict',
-      retentionPolicy: '',
-      username: '',
-      password: null,
-      org: '',
-      bucket: '',
-      token: null,
-      measurement: 'iot',
-      alertsMeasurement: 'iot_alerts',
-      createDatabase: true,
+    const config: InfluxForwardConfig = server.influxd.target('iot_conflict', {
       batchSize: 10,
       flushIntervalS: 0.05,
       maxQueueMB: 10,
-    }
+    })
     const sub = await tempDir('iotcc-influx-conflict-')
     const forwarder = new InfluxForwarder({
       dataDir: sub.path,

@@ -28,23 +28,11 @@ async function until(what: string, check: () => boolean, timeoutMs = 20_000): Pr
 
 describe('InfluxDB history through a 30 s outage (real influxd)', () => {
   it('loses nothing while InfluxDB is stopped for 30 s mid-stream, and the history is complete after', async () => {
-    const target = {
-      version: '1' as const,
-      url: server.influxd.url,
-      database: 'outage',
-      retentionPolicy: '',
-      username: '',
-      password: null,
-      org: '',
-      bucket: '',
-      token: null,
-      measurement: 'iot',
-      alertsMeasurement: 'iot_alerts',
-      createDatabase: true,
+    const target = server.influxd.target('outage', {
       batchSize: 200,
       flushIntervalS: 0.1,
       maxQueueMB: 100,
-    }
+    })
     const open = (): InfluxHistory =>
       new InfluxHistory({
         dataDir: join(server.dir, 'app'),

@@ -24,23 +24,11 @@ const server = useInfluxd('iotcc-influx-history-')
 
 /** A target on its own fresh database, so tests do not see each other's points. */
 function target(): InfluxForwardConfig {
-  return {
-    version: '1',
-    url: server.influxd.url,
-    database: `history_${++databases}`,
-    retentionPolicy: '',
-    username: '',
-    password: null,
-    org: '',
-    bucket: '',
-    token: null,
-    measurement: 'iot',
-    alertsMeasurement: 'iot_alerts',
-    createDatabase: true,
+  return server.influxd.target(`history_${++databases}`, {
     batchSize: 500,
     flushIntervalS: 0.05,
     maxQueueMB: 100,
-  }
+  })
 }
 
 function influxHistory(name: string, t: InfluxForwardConfig): InfluxHistory {

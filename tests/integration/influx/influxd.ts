@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import type { InfluxForwardConfig } from '../../../src/main/core/influx/influx-forwarder'
 import { freePort } from '../../helpers/free-port'
 
 /**
@@ -113,6 +114,32 @@ export class Influxd {
     const params = new URLSearchParams({ db, q, ...this.credentials })
     const res = await fetch(`${this.url}/query?${params}`)
     return res.json()
+  }
+
+  /**
+   * The app's 1.x target for this server and `database` (no login, created on first write),
+   * with measurement names as the app's defaults; `tuning` sets batch size, flush interval
+   * and queue size, which each test picks for its own load.
+   */
+  target(
+    database: string,
+    tuning: Pick<InfluxForwardConfig, 'batchSize' | 'flushIntervalS' | 'maxQueueMB'>,
+  ): InfluxForwardConfig {
+    return {
+      version: '1',
+      url: this.url,
+      database,
+      retentionPolicy: '',
+      username: '',
+      password: null,
+      org: '',
+      bucket: '',
+      token: null,
+      measurement: 'iot',
+      alertsMeasurement: 'iot_alerts',
+      createDatabase: true,
+      ...tuning,
+    }
   }
 
   /** `SELECT count(field) FROM measurement` → the number, 0 when there is no data. */
