@@ -19,7 +19,7 @@ import {
   readSavedInflux,
 } from '../../src/main/core/integrations/integrations-store'
 import { electronSecretBox } from '../../src/main/shell/secret-box-electron'
-import { AlertHarness, device } from '../unit/alerts/alert-fixtures'
+import { AlertHarness, device, TOO_HOT } from '../unit/alerts/alert-fixtures'
 import { FakeSafeStorage } from '../unit/shell/fake-electron'
 import { recordingLogger } from '../helpers/recording-logger'
 import { useTempDir } from '../helpers/use-temp-dir'
@@ -140,16 +140,7 @@ describe('InfluxDB secrets at rest', () => {
 })
 
 describe('alert webhook tokens at rest', () => {
-  const rule = {
-    name: 'Too hot',
-    target: { type: 'all' as const },
-    condition: {
-      type: 'threshold' as const,
-      metric: 'temperature' as const,
-      direction: 'above' as const,
-      value: 30,
-    },
-  }
+  const rule = TOO_HOT
 
   it('moves a token out of an older alerts.json; updates keep it, delete removes it', async () => {
     const codec = electronSecretBox(new FakeSafeStorage())

@@ -6,10 +6,10 @@
  */
 import { readdirSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { AlertHarness, device } from '../../unit/alerts/alert-fixtures'
+import { AlertHarness, device, TOO_HOT } from '../../unit/alerts/alert-fixtures'
+import { freePort } from '../../helpers/free-port'
 import { tempDir } from '../../helpers/temp-dir'
 
 let dir: { path: string; cleanup: () => Promise<void> }
@@ -48,14 +48,7 @@ async function elapse(h: AlertHarness, ms: number, step = 1000): Promise<void> {
 }
 
 const RULE = {
-  name: 'Too hot',
-  target: { type: 'all' as const },
-  condition: {
-    type: 'threshold' as const,
-    metric: 'temperature' as const,
-    direction: 'above' as const,
-    value: 30,
-  },
+  ...TOO_HOT,
   actions: { notify: false, mqtt: false, webhook: { url: '' } },
 }
 
@@ -63,10 +56,7 @@ beforeEach(async () => {
   dir = await tempDir('iotcc-webhook-queue-')
   bodies = []
   // A port nothing listens on: the receiver is down.
-  const probe = createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  port = (probe.address() as AddressInfo).port
-  await new Promise<void>((resolve) => probe.close(() => resolve()))
+  port = await freePort()
   RULE.actions.webhook.url = `http://127.0.0.1:${port}/hook`
 })
 afterEach(async () => {

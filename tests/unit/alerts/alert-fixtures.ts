@@ -5,6 +5,13 @@ import { silentLogger } from '../../../src/main/core/base/logger'
 import { AlertService, type AlertServiceOptions } from '../../../src/main/core/alerts/alert-service'
 import { FakeClock } from '../../helpers/fake-clock'
 
+/** A rule's name, target and condition: temperature above 30 on any device (id `too-hot`). */
+export const TOO_HOT = {
+  name: 'Too hot',
+  target: { type: 'all' },
+  condition: { type: 'threshold', metric: 'temperature', direction: 'above', value: 30 },
+} as const satisfies Pick<AlertRuleInput, 'name' | 'target' | 'condition'>
+
 export function device(id: string, over: Partial<Device> = {}): Device {
   return {
     id,
