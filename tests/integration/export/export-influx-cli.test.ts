@@ -6,15 +6,14 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runExportCommand } from '../../../src/main/cli/export-command'
 import { silentLogger } from '../../../src/main/core/base/logger'
 import { plainCodec, secretFileName } from '../../../src/main/core/base/secret-box'
 import { createCore, type Core } from '../../../src/main/core/create-core'
 import { defaultIntegrations } from '../../../src/main/core/integrations/integrations-store'
 import { tempDir } from '../../helpers/temp-dir'
 import { Influxd } from '../influx/influxd'
+import { runExport } from './fixtures/run-export'
 
 const T0 = Date.UTC(2026, 4, 1)
 const PASSWORD = 'farm-Pw-93kd1'
@@ -70,19 +69,8 @@ function telemetry(core: Core, id: string, i: number): void {
   })
 }
 
-async function cli(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (c: Buffer) => (out += c.toString()))
-  stderr.on('data', (c: Buffer) => (err += c.toString()))
-  const code = await runExportCommand(['--data-dir', app, ...args], { stdout, stderr, env })
-  return { code, out, err }
-}
+const cli = (args: string[], env: NodeJS.ProcessEnv = {}): ReturnType<typeof runExport> =>
+  runExport(['--data-dir', app, ...args], env)
 
 const RANGE = ['--from', new Date(T0).toISOString(), '--to', new Date(T0 + 3600_000).toISOString()]
 

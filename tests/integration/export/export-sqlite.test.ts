@@ -2,7 +2,6 @@ import { createServer, get, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { exportQueryString, ExportRequest } from '../../../src/shared/contract/export'
 import { systemClock } from '../../../src/main/core/base/clock'
@@ -10,7 +9,7 @@ import { silentLogger } from '../../../src/main/core/base/logger'
 import { ExportService } from '../../../src/main/core/export/export-service'
 import { serveExport } from '../../../src/main/core/export/http-export'
 import { ReadingsStore } from '../../../src/main/core/readings/readings-store'
-import { runExportCommand } from '../../../src/main/cli/export-command'
+import { runExport } from './fixtures/run-export'
 import { tempDir } from '../../helpers/temp-dir'
 
 const T0 = Date.UTC(2026, 0, 1)
@@ -120,27 +119,18 @@ describe('export from the real readings database', () => {
   })
 
   it('exports from the CLI to stdout, reading the data folder read-only', async () => {
-    const stdout = new PassThrough()
-    const stderr = new PassThrough()
-    let out = ''
-    let err = ''
-    stdout.on('data', (c: Buffer) => (out += c.toString()))
-    stderr.on('data', (c: Buffer) => (err += c.toString()))
-    const code = await runExportCommand(
-      [
-        '--data-dir',
-        dir.path,
-        '--devices',
-        'esp32-aaaaaa',
-        '--metrics',
-        'humidity',
-        '--from',
-        '2026-01-01T00:00:00Z',
-        '--to',
-        '2026-01-01T00:00:30Z',
-      ],
-      { stdout, stderr },
-    )
+    const { code, out, err } = await runExport([
+      '--data-dir',
+      dir.path,
+      '--devices',
+      'esp32-aaaaaa',
+      '--metrics',
+      'humidity',
+      '--from',
+      '2026-01-01T00:00:00Z',
+      '--to',
+      '2026-01-01T00:00:30Z',
+    ])
     expect(err).toBe('3 rows (from readings.sqlite)\n')
     expect(code).toBe(0)
     expect(out).toBe(
@@ -152,13 +142,7 @@ describe('export from the real readings database', () => {
   })
 
   it('refuses bad CLI arguments with usage and exit code 2', async () => {
-    const stderr = new PassThrough()
-    let err = ''
-    stderr.on('data', (c: Buffer) => (err += c.toString()))
-    const code = await runExportCommand(['--format', 'xml', '--data-dir', dir.path], {
-      stdout: new PassThrough(),
-      stderr,
-    })
+    const { code, err } = await runExport(['--format', 'xml', '--data-dir', dir.path])
     expect(code).toBe(2)
     expect(err).toContain('format')
     expect(err).toContain('Usage: npm run -s cli -- export')
