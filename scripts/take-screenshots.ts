@@ -17,6 +17,7 @@ import { nav, openTopic } from '../tests/e2e/fixtures/shot-steps.ts'
 import { serveApp } from '../tests/e2e/fixtures/server.ts'
 import { watchErrors } from '../tests/e2e/fixtures/watch-errors.ts'
 import { BoardSimulator } from '../tests/simulators/board/board-simulator.ts'
+import { compress } from '../tests/e2e/fixtures/compress-pngs.ts'
 import { ConsoleShot } from '../tests/e2e/fixtures/console-shot.ts'
 import { buildMicroPythonLikeFirmware } from '../tests/simulators/esp32-rom/firmware-image.ts'
 import { startDemoEcosystems, UNKNOWN_TOPIC } from '../tests/e2e/fixtures/demo-ecosystems.ts'
@@ -277,6 +278,9 @@ try {
     if (errors.length > 0) console.error(`console errors (${theme}):\n  ${errors.join('\n  ')}`)
     await context.close()
   }
+  await compress(
+    SHOTS.flatMap((shot) => ['light', 'dark'].map((t) => `${OUT}/${shot.name}-${t}.png`)),
+  )
   console.log(`screenshots written to ${OUT}/`)
 } finally {
   clearInterval(ticker)
