@@ -4,11 +4,8 @@
  * it. Every reading is in InfluxDB exactly once per device, and each view's history (served
  * from InfluxDB) equals that, although no view ever wrote a point.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Influxd } from '../integration/influx/influxd'
+import { useInfluxd } from '../integration/influx/use-influxd'
 import { Fleet } from './fixtures/fleet'
 import { Mosquitto } from './fixtures/mosquitto'
 import { ensureBuild, ServeInstance } from './fixtures/serve-instance'
@@ -21,8 +18,7 @@ const RATE = Number(process.env.IOTCC_CLUSTER_RATE ?? 1000)
 const DB = 'farm'
 
 let broker: Mosquitto
-let influxd: Influxd
-let influxDir = ''
+const server = useInfluxd('iotcc-cluster-influx-')
 const instances: ServeInstance[] = []
 
 beforeAll(async () => {
@@ -30,21 +26,16 @@ beforeAll(async () => {
   broker = new Mosquitto()
   // A lagging instance on a busy machine waits instead of losing messages at the broker.
   await broker.start(['max_queued_messages 1000000'])
-  influxDir = mkdtempSync(join(tmpdir(), 'iotcc-cluster-influx-'))
-  influxd = await Influxd.create(influxDir)
-  await influxd.start()
 }, 180_000)
 
 afterAll(async () => {
   await Promise.all(instances.map((s) => s.destroy()))
   await broker?.destroy()
-  await influxd?.stop()
-  rmSync(influxDir, { recursive: true, force: true })
 })
 
 /** Points per device in InfluxDB (a point per message: the readings of one instant). */
 async function influxPerDevice(): Promise<Map<string, number>> {
-  const json = (await influxd.query(
+  const json = (await server.influxd.query(
     DB,
     'SELECT count("temperature") FROM "iot" GROUP BY "device"',
   )) as {
@@ -66,7 +57,7 @@ async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean): Promise
 
 describe('two ingest instances and a view sharing Mosquitto and InfluxDB', () => {
   it('stores every reading once in InfluxDB; the view’s history is the sum', async () => {
-    const history = ['--history', 'influx', '--influx-url', `${influxd.url}/${DB}`]
+    const history = ['--history', 'influx', '--influx-url', `${server.influxd.url}/${DB}`]
     const role = (name: string, r: string): ServeInstance => {
       const s = new ServeInstance(name, [
         '--role',
