@@ -9,7 +9,7 @@ import { BackupService } from '../../../src/main/core/backup/backup-service'
 import type { Core } from '../../../src/main/core/create-core'
 import { systemClock } from '../../../src/main/core/base/clock'
 import { tempDir } from '../../helpers/temp-dir'
-import { callCore as call, useCores } from '../../helpers/test-cores'
+import { callCore as call, useCores } from '../fixtures/test-cores'
 
 /** Recent enough that the 90-day retention keeps it. */
 const T0 = Date.now() - 86_400_000

@@ -10,7 +10,7 @@ import { secretFileName } from '../../../src/main/core/base/secret-box'
 import type { Core } from '../../../src/main/core/create-core'
 import { readSavedInflux } from '../../../src/main/core/integrations/integrations-store'
 import { tempDir } from '../../helpers/temp-dir'
-import { callCore as call, useCores } from '../../helpers/test-cores'
+import { callCore as call, useCores } from '../fixtures/test-cores'
 
 const PASSWORD = 'backup-Pw-55xq'
 const HOOK_TOKEN = 'backup-hook-Tk-31'

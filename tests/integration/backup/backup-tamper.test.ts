@@ -7,7 +7,7 @@ import * as tar from 'tar'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../../src/main/core/create-core'
 import { tempDir } from '../../helpers/temp-dir'
-import { callCore as call, useCores } from '../../helpers/test-cores'
+import { callCore as call, useCores } from '../fixtures/test-cores'
 
 /*
  * Archives made by the app's own backup, then tampered with the way an attacker would:

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { silentLogger } from '../../../src/main/core/base/logger'
 import { createCore, type Core } from '../../../src/main/core/create-core'
-import { callCore as call } from '../../helpers/test-cores'
+import { callCore as call } from '../fixtures/test-cores'
 import { useInfluxd } from './use-influxd'
 
 const T0 = Date.UTC(2026, 4, 1)
