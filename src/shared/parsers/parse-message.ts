@@ -1,8 +1,8 @@
 /**
  * The one entry point: (topic, bytes) → ParseOutcome, total. Which parser reads which
  * topic, and in what order, is the route table in ecosystems/routes.ts. Before it: broker
- * `$…` topics, this app's own alert state and Home Assistant's birth message are ignored,
- * and size and UTF-8 are checked. A last-resort catch turns a parser bug into an 'internal'
+ * `$…` topics, this app's own alert state and cluster coordination, and Home Assistant's
+ * birth message are ignored, and size and UTF-8 are checked. A last-resort catch turns a parser bug into an 'internal'
  * unparsed record (the fuzz test asserts it never happens).
  */
 import type { ParseContext, RawMessage } from './context'
@@ -42,6 +42,10 @@ function parseUnsafe(
   // The app's own alert state and Home Assistant's birth message are not devices.
   if (topic.startsWith(`${context.prefix}/alerts/`))
     return ignored('alert state published by this app')
+  // What the instances of a cluster tell each other (core/cluster/cluster-topics.ts): leader
+  // claims, the alert ledger and binary stored-acks. Coordination, not readings.
+  if (topic.startsWith(`${context.prefix}/cluster/`))
+    return ignored('cluster coordination by this app')
   if (topic === `${context.haPrefix ?? 'homeassistant'}/status`)
     return ignored('Home Assistant status')
   // Over-the-air update transfers (docs/ota.md): binary chunks and progress, not readings.

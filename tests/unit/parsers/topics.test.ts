@@ -111,3 +111,30 @@ describe('topics the app itself or Home Assistant publishes', () => {
     ).toBe('ignored')
   })
 })
+
+describe('cluster coordination topics (<prefix>/cluster/…)', () => {
+  const context = { prefix: 'iot', ha: new HaRegistry() }
+  // A StoredAcks batch is binary fingerprints; the leader claim and ledger are JSON.
+  const binary = new Uint8Array([0x00, 0xff, 0x13, 0x80, 0xc3, 0x28, 0x01, 0x02])
+  const json = new TextEncoder().encode('{"instance":"a1","since":1}')
+
+  it('are ignored with a reason naming them, whatever their payload', () => {
+    for (const [topic, payload] of [
+      ['iot/cluster/stored/ingest/a1b2', binary],
+      ['iot/cluster/leader', json],
+      ['iot/cluster/alerts/too-hot/esp32-1', json],
+      ['iot/cluster/leader', new Uint8Array(0)],
+    ] as const) {
+      const outcome = parseMessage({ topic, payload, receivedAt: 0 }, context)
+      expect(outcome).toEqual({ kind: 'ignored', reason: 'cluster coordination by this app' })
+    }
+  })
+
+  it('only under this app’s own prefix', () => {
+    const outcome = parseMessage(
+      { topic: 'other/cluster/leader', payload: binary, receivedAt: 0 },
+      context,
+    )
+    expect(outcome.kind).not.toBe('ignored')
+  })
+})
