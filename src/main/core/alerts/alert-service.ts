@@ -1,5 +1,4 @@
 import { join } from 'node:path'
-import type { EventName, EventPayload } from '../../../shared/api'
 import type {
   AlertIncident,
   AlertLogQuery,
@@ -14,16 +13,16 @@ import type { Clock } from '../base/clock'
 import type { Logger } from '../base/logger'
 import type { SecretCodec } from '../base/secret-box'
 import type { MqttPublisher } from '../integrations/mqtt-port'
+import { AlertDelivery, type DeliveryResult, type Emit } from './alert-delivery'
 import { AlertEngine } from './alert-engine'
 import type { AlertGate } from './alert-gate'
 import { AlertLog } from './alert-log'
-import { alertStatePayload, alertTopic } from './alert-mqtt'
-import { inQuietHours, localMinuteOfDay, noticeText, valueFormat } from './alert-text'
-import { RuleStore, toView, type StoredRule } from './rule-store'
-import { postWebhook, type WebhookOptions } from './webhook'
+import { localMinuteOfDay, valueFormat } from './alert-text'
+import { RuleStore, toView } from './rule-store'
+import type { WebhookOptions } from './webhook'
 import { WebhookQueue, type WebhookQueueOptions } from './webhook-queue'
 
-export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void
+export type { Emit } from './alert-delivery'
 
 /** What alerts need to know about devices (the DeviceRegistry fits). */
 export interface DeviceDirectory {
@@ -56,8 +55,6 @@ export interface AlertServiceOptions {
   secrets?: SecretCodec
 }
 
-type DeliveryResult = { channel: 'notification' | 'mqtt' | 'webhook'; ok: boolean; detail: string }
-
 /**
  * Alert rules, the engine that evaluates them, the log, and delivery: contract events for
  * notifications, retained MQTT state, webhooks. Deliveries run in the background and are
@@ -69,11 +66,10 @@ export class AlertService {
   readonly engine: AlertEngine
   /** Webhook notifications, on disk until delivered (survives outages and restarts). */
   private readonly webhooks: WebhookQueue
-  private readonly inFlight = new Set<Promise<unknown>>()
-  private readonly minuteOfDay: (ms: number) => number
+  private readonly delivery: AlertDelivery
 
   constructor(private readonly options: AlertServiceOptions) {
-    this.minuteOfDay = options.minuteOfDay ?? localMinuteOfDay
+    const minuteOfDay = options.minuteOfDay ?? localMinuteOfDay
     this.rules = new RuleStore(
       options.dataDir,
       options.logger.child('rules'),
@@ -96,6 +92,12 @@ export class AlertService {
         return webhook?.url === url ? webhook.token : null
       },
     })
+    this.delivery = new AlertDelivery({
+      ...options,
+      minuteOfDay,
+      log: this.log,
+      webhooks: this.webhooks,
+    })
     this.engine = new AlertEngine({
       clock: options.clock,
       logger: options.logger,
@@ -103,11 +105,12 @@ export class AlertService {
       rules: () => this.rules.list(),
       format: valueFormat(options.units),
       offlineAfterMs: options.offlineAfterMs,
-      minuteOfDay: this.minuteOfDay,
+      minuteOfDay,
       tickMs: options.tickMs,
       listener: {
-        fired: (incident, rule, at) => this.gated('fired', incident, rule, at),
-        cleared: (incident, rule, reason, at) => this.gated('cleared', incident, rule, at, reason),
+        fired: (incident, rule, at) => this.delivery.submit('fired', incident, rule, at),
+        cleared: (incident, rule, reason, at) =>
+          this.delivery.submit('cleared', incident, rule, at, reason),
       },
     })
   }
@@ -142,8 +145,7 @@ export class AlertService {
   async deleteRule(id: string): Promise<void> {
     const rule = await this.rules.delete(id)
     this.engine.onRuleChanged(rule, null)
-    // A zero-byte retained message deletes the retained state (MQTT 3.1.1 §3.3.1.3).
-    if (rule.actions.mqtt) this.publish(alertTopic(this.options.prefix(), rule.id), '', true)
+    if (rule.actions.mqtt) this.delivery.clearRetained(rule.id)
     this.rulesChanged()
   }
 
@@ -159,41 +161,7 @@ export class AlertService {
 
   /** Sends a test message through the rule's MQTT and webhook channels and waits for the results. */
   async test(id: string): Promise<DeliveryResult[]> {
-    const rule = this.rules.get(id)
-    const results: DeliveryResult[] = []
-    const payload = {
-      event: 'alert.test',
-      rule: { id: rule.id, name: rule.name, condition: rule.condition },
-      text: `Test: ${rule.name}`,
-      sentAt: new Date(this.options.clock.now()).toISOString(),
-    }
-    if (rule.actions.mqtt) {
-      const topic = `${alertTopic(this.options.prefix(), rule.id)}/test`
-      const client = this.options.mqtt()
-      if (!client)
-        results.push({
-          channel: 'mqtt',
-          ok: false,
-          detail: 'the app’s MQTT client is not connected',
-        })
-      else {
-        try {
-          await client.publish(topic, JSON.stringify(payload), { qos: 1, retain: false })
-          results.push({ channel: 'mqtt', ok: true, detail: `published to ${topic}` })
-        } catch (error) {
-          results.push({ channel: 'mqtt', ok: false, detail: (error as Error).message })
-        }
-      }
-    }
-    const webhook = rule.actions.webhook
-    if (webhook) {
-      const r = await postWebhook(webhook, payload, {
-        ...this.options.webhook,
-        logger: this.options.logger,
-      })
-      results.push({ channel: 'webhook', ok: r.ok, detail: r.detail })
-    }
-    return results
+    return this.delivery.test(this.rules.get(id))
   }
 
   onReadings(points: readonly ReadingPoint[]): void {
@@ -215,9 +183,7 @@ export class AlertService {
 
   /** Resolves when no delivery is in flight (tests, shutdown); webhook retries may be due later. */
   async settled(): Promise<void> {
-    await this.options.gate?.settled()
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight])
-    await this.webhooks.idle()
+    await this.delivery.settled()
   }
 
   async close(): Promise<void> {
@@ -229,88 +195,5 @@ export class AlertService {
 
   private rulesChanged(): void {
     this.options.emit('alertRules.changed', this.listRules())
-  }
-
-  /** Through the gate when there is one (only the alert leader delivers), else at once. */
-  private gated(
-    state: 'fired' | 'cleared',
-    incident: AlertIncident,
-    rule: StoredRule | null,
-    at: number,
-    reason?: string,
-  ): void {
-    const gate = this.options.gate
-    if (!gate) return void this.deliver(state, incident, rule, reason)
-    gate.submit(
-      {
-        ruleId: incident.ruleId,
-        deviceId: incident.deviceId,
-        phase: state === 'fired' ? 'firing' : 'ok',
-        at,
-      },
-      // Resolves once the webhook had its answer: the hand-over ledger says "delivered" then.
-      async () => this.deliver(state, incident, rule, reason, true),
-    )
-  }
-
-  private deliver(
-    state: 'fired' | 'cleared',
-    incident: AlertIncident,
-    rule: StoredRule | null,
-    reason?: string,
-    /** Post the webhook now and resolve with its answer (a failure goes to the queue). */
-    direct = false,
-  ): Promise<void> | undefined {
-    const now = this.options.clock.now()
-    const quiet =
-      incident.quiet || (rule !== null && inQuietHours(rule.quietHours, this.minuteOfDay(now)))
-    const { title, body } = noticeText(incident, state, reason)
-    const notify = rule !== null && rule.actions.notify && !quiet
-    this.options.emit(state === 'fired' ? 'alert.fired' : 'alert.cleared', {
-      incident,
-      notify,
-      title,
-      body,
-    })
-    this.options.onIncident?.(incident, reason)
-    if (!rule) return undefined
-    if (rule.actions.mqtt) {
-      const active = this.log.active().filter((i) => i.ruleId === rule.id)
-      const payload = alertStatePayload(rule, active, { event: state, incident, reason }, now)
-      this.publish(alertTopic(this.options.prefix(), rule.id), payload, true)
-    }
-    const webhook = rule.actions.webhook
-    if (webhook && !quiet) {
-      const payload = {
-        event: `alert.${state}`,
-        rule: { id: rule.id, name: rule.name, condition: rule.condition },
-        incident,
-        title,
-        text: `${title}: ${body}`,
-        sentAt: new Date(now).toISOString(),
-      }
-      // The alert leader: the hand-over ledger is written once the receiver answered.
-      if (direct) return this.webhooks.sendNow(webhook, payload, rule.id)
-      this.webhooks.enqueue(webhook, payload, rule.id)
-    }
-    return undefined
-  }
-
-  private publish(topic: string, payload: string, retain: boolean): void {
-    const client = this.options.mqtt()
-    if (!client) {
-      this.options.logger.warn('alert state not published: MQTT client not connected', { topic })
-      return
-    }
-    this.track(
-      client.publish(topic, payload, { qos: 1, retain }).catch((error: unknown) => {
-        this.options.logger.warn('alert state publish failed', { topic, error })
-      }),
-    )
-  }
-
-  private track(promise: Promise<unknown>): void {
-    this.inFlight.add(promise)
-    void promise.finally(() => this.inFlight.delete(promise))
   }
 }
