@@ -4,7 +4,7 @@ import {
 } from '../../../shared/contract/connections'
 import type { MqttMessage } from '../../../shared/mqtt-message'
 import { appSubscriptions } from '../../../shared/topics'
-import type { IngestRoute } from '../ingest/ingestor'
+import type { IngestRoute } from '../ingest/ingest-options'
 import type { ClusterConfig } from './cluster-config'
 
 /**
