@@ -28,19 +28,17 @@ import { electronDialogs } from './shell/file-dialogs'
 import { APP_ID } from './shell/app-id'
 import { installCloseToTray } from './shell/close-to-tray'
 import { forwardEvents, registerIpc } from './shell/ipc-bridge'
-import { applyStartAtLogin, opensWindowAtStart, startedHidden } from './shell/login-item'
-import { createMainWindow } from './shell/main-window'
+import { followDesktopSettings, loadElectronUpdater } from './shell/desktop-settings'
+import { opensWindowAtStart, startedHidden } from './shell/login-item'
 import { guardContents } from './shell/navigation-guard'
 import { createPagePolicy } from './shell/page-policy'
 import { installQuitSequence, quitOnSystemShutdown } from './shell/quit-sequence'
 import { electronSecretBox, keychainIsReal } from './shell/secret-box-electron'
 import { lockSession } from './shell/session-policy'
 import { claimSingleInstance } from './shell/single-instance'
-import { TrayController } from './shell/tray'
-import { loadTrayImage } from './shell/tray-image'
-import { checkForUpdate, updatePlan, type UpdaterLike } from './shell/updater'
-import { WindowKeeper } from './shell/window-keeper'
-import { loadWindowState, saveWindowState } from './shell/window-state'
+import type { TrayController } from './shell/tray'
+import { startTray } from './shell/tray-start'
+import { keepMainWindow } from './shell/window-opener'
 
 const logger = createLogger().child('shell')
 const paths = shellPaths({
@@ -57,30 +55,15 @@ const policy = createPagePolicy({
 let core: Core | undefined
 let tray: TrayController | undefined
 
-const windows = new WindowKeeper(() => {
-  const dataDir = app.getPath('userData')
-  const workAreas = screen.getAllDisplays().map((d) => d.workArea)
-  return createMainWindow({
-    BrowserWindow,
-    preloadFile: paths.preloadFile,
-    policy,
-    state: loadWindowState(dataDir, workAreas, logger),
-    onClose: (state) =>
-      void saveWindowState(dataDir, state).catch((error: unknown) =>
-        logger.warn('window state not saved', { error }),
-      ),
-  })
+const windows = keepMainWindow({
+  BrowserWindow,
+  screen,
+  dataDir: () => app.getPath('userData'),
+  preloadFile: paths.preloadFile,
+  policy,
+  log: logger,
 })
 const openWindow = (): void => void windows.open()
-
-/** electron-updater, loaded only with consent; CommonJS, so from Node ESM its exports sit on default. */
-async function loadUpdater(): Promise<UpdaterLike> {
-  type Exports = { autoUpdater: UpdaterLike }
-  const module: Partial<Exports> & { default?: Exports } = await import('electron-updater')
-  const updater = module.autoUpdater ?? module.default?.autoUpdater
-  if (!updater) throw new Error('electron-updater has no autoUpdater')
-  return updater
-}
 
 async function start(): Promise<void> {
   lockSession(session.defaultSession, { csp: CONTENT_SECURITY_POLICY, policy, log: logger })
@@ -109,41 +92,27 @@ async function start(): Promise<void> {
       await running.close()
     },
   })
-  // Electron's typings give 'shutdown' listeners no argument; its docs and emitter pass the
-  // event whose preventDefault() holds the shutdown.
-  const shutdown = {
-    on: (event: 'shutdown', listener: (e?: { preventDefault(): void }) => void) =>
-      powerMonitor.on(event, listener),
-  }
-  quitOnSystemShutdown(shutdown, app, logger)
+  quitOnSystemShutdown(powerMonitor, app, logger)
   // The tray before the window: closing the window keeps the app running only with a tray.
-  try {
-    tray = new TrayController({
-      tray: new Tray(loadTrayImage(nativeImage, process.platform, paths.trayDir, logger)),
-      buildMenu: (items) => Menu.buildFromTemplate(items),
-      core: running,
-      open: openWindow,
-      quit: () => app.quit(),
-      log: logger,
-    })
-    void tray.refresh()
-  } catch (error) {
-    logger.warn('no tray icon: closing the window quits the app', { error })
-  }
+  tray = startTray({
+    Tray,
+    nativeImage,
+    buildMenu: (items) => Menu.buildFromTemplate(items),
+    platform: process.platform,
+    trayDir: paths.trayDir,
+    core: running,
+    open: openWindow,
+    quit: () => app.quit(),
+    log: logger,
+  })
   if (opensWindowAtStart(startedHidden(process.argv, app), tray !== undefined)) openWindow()
-  // Settings → Desktop take effect at once: the login item, and a first update check as
-  // soon as auto-update is turned on with a feed (once per run).
-  let updateChecked = false
-  const desktop = (): void => {
-    const wanted = running.settings.get().desktop
-    applyStartAtLogin(app, process.platform, wanted.startAtLogin)
-    const plan = updatePlan(wanted, app.isPackaged)
-    if (updateChecked || !plan.check) return
-    updateChecked = true
-    void checkForUpdate(plan, loadUpdater, logger)
-  }
-  desktop()
-  running.settings.onChange(desktop)
+  followDesktopSettings({
+    app,
+    platform: process.platform,
+    settings: running.settings,
+    loadUpdater: loadElectronUpdater,
+    log: logger,
+  })
 }
 
 // Before any notification: Windows matches toasts to the installer's shortcut by this ID.
