@@ -82,7 +82,7 @@ export function RefusalsCard({
               return (
                 <tr key={keyOf(r)}>
                   <td>{r.username ?? <span className="muted-inline">no login</span>}</td>
-                  <td>
+                  <td className="client-id" title={r.clientId}>
                     <code>{r.clientId}</code>
                   </td>
                   <td>{r.action}</td>

