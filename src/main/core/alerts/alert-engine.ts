@@ -5,10 +5,11 @@ import type { Clock, Timer } from '../base/clock'
 import type { Logger } from '../base/logger'
 import type { AlertLog } from './alert-log'
 import { firedMessage, inQuietHours, localMinuteOfDay, type ValueFormat } from './alert-text'
-import { RATE_WINDOW_MS, RateWindow } from './rate-window'
+import { RateWindow } from './rate-window'
 import type { StoredRule } from './rule-store'
 import { appliesTo, isLevelRule, levelCheck, type LevelCondition } from './rule-match'
-import { newEvents, offlineSince, type DeviceState } from './device-state'
+import { newEvents, type DeviceState } from './device-state'
+import { durationActions } from './duration-check'
 
 /** `at`: time of the reading behind the change (device time when known), else arrival time. */
 export interface EngineListener {
@@ -186,40 +187,17 @@ export class AlertEngine {
   }
 
   private checkDurations(now: number, states: readonly DeviceState[]): void {
-    const offlineAfter = this.options.offlineAfterMs()
-    for (const rule of this.options.rules()) {
-      if (!rule.enabled) continue
-      const c = rule.condition
-      for (const state of states) {
-        const device = state.device
-        if (!appliesTo(rule, device)) continue
-        const track = this.tracks.get(key(rule.id, device.id))
-        if (isLevelRule(c)) {
-          if (track?.phase === 'pending' && now - track.since >= rule.forMinutes * 60_000) {
-            this.fire(rule, device, track.value, now)
-          }
-          const arrival = this.windowArrival.get(`${device.id}\u0000${c.metric}`)
-          if (
-            c.type === 'rate' &&
-            track?.phase === 'firing' &&
-            arrival !== undefined &&
-            now - arrival >= RATE_WINDOW_MS
-          ) {
-            this.clear(rule, device.id, `${c.metric} steady (no change reported for 10 min)`)
-          }
-        } else if (c.type === 'offline') {
-          const since = offlineSince(state, now, offlineAfter)
-          if (since !== null && now - since >= c.minutes * 60_000) {
-            this.fire(rule, device, (now - since) / 60_000, now)
-          }
-        } else if (c.type === 'stale') {
-          const offline = offlineSince(state, now, offlineAfter) !== null
-          const last = state.lastReadingAt
-          if (!offline && last !== null && now - last >= c.minutes * 60_000) {
-            this.fire(rule, device, (now - last) / 60_000, now)
-          }
-        }
-      }
+    const actions = durationActions({
+      now,
+      rules: this.options.rules(),
+      states,
+      offlineAfterMs: this.options.offlineAfterMs(),
+      track: (ruleId, deviceId) => this.tracks.get(key(ruleId, deviceId)),
+      rateArrival: (deviceId, metric) => this.windowArrival.get(`${deviceId}\u0000${metric}`),
+    })
+    for (const action of actions) {
+      if (action.kind === 'fire') this.fire(action.rule, action.device, action.value, now)
+      else this.clear(action.rule, action.deviceId, action.reason)
     }
   }
 
