@@ -8,6 +8,7 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { expect, test, type Page } from '@playwright/test'
+import { mosquittoPub } from './fixtures/mqtt-tools'
 import { RpcClient } from './fixtures/rpc'
 import { serveApp, type ServedApp } from './fixtures/server'
 
@@ -66,3 +67,40 @@ async function refusalShows(page: Page, app: ServedApp): Promise<void> {
   await cell.scrollIntoViewIfNeeded()
   await shoot(page, 'refusals')
 }
+
+/** A Tasmota plug and an outdated board of ours (Update badge), with their firmware versions. */
+async function publishFirmwareBoards(brokerUrl: string): Promise<void> {
+  const info = JSON.stringify({
+    Info1: { Module: 'Sonoff Basic', Version: '14.2.0(release-tasmota32-sensors)' },
+  })
+  await mosquittoPub(brokerUrl, 'tele/polish-plug/INFO1', info)
+  await mosquittoPub(brokerUrl, 'tele/polish-plug/SENSOR', '{"ENERGY":{"Power":12.5}}')
+  const ours = { id: 'polish-board', name: 'Polish board', fw: '0.0.1-pre-release-build' }
+  await mosquittoPub(brokerUrl, 'iot/polish-board/info', JSON.stringify(ours), true)
+  await mosquittoPub(brokerUrl, 'iot/polish-board/telemetry', '{"temperature":20,"humidity":50}')
+}
+
+test('the table keeps long firmware versions and the Update badge inside the screen', async ({
+  page,
+}) => {
+  await publishFirmwareBoards(app.brokerUrl!)
+  await page.goto(app.url)
+  await page.getByRole('radio', { name: /Table/ }).click()
+  for (const id of ['polish-plug', 'polish-board']) {
+    const cell = page.locator(`tr[data-device-id="${id}"] td`).last()
+    await expect(cell).not.toHaveText(/–/)
+    const box = (await cell.boundingBox())!
+    const text = cell.locator('.fw-cell .truncate')
+    // Cut with an ellipsis, whole in the tooltip.
+    await expect(cell).toHaveAttribute('title', /\S{12,}/)
+    const textBox = (await text.boundingBox())!
+    expect(textBox.x + textBox.width).toBeLessThanOrEqual(box.x + box.width)
+    expect(box.x + box.width).toBeLessThanOrEqual(1280)
+  }
+  const badge = page.locator('tr[data-device-id="polish-board"] .badge--ota')
+  await expect(badge).toBeVisible()
+  const cell = (await page.locator('tr[data-device-id="polish-board"] td').last().boundingBox())!
+  const b = (await badge.boundingBox())!
+  expect(b.x + b.width).toBeLessThanOrEqual(cell.x + cell.width)
+  await shoot(page, 'table-firmware')
+})
