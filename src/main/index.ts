@@ -19,21 +19,17 @@ import {
   Tray,
 } from 'electron'
 import { version } from '../../package.json'
-import { createCore, type Core } from './core/create-core'
+import type { Core } from './core/create-core'
 import { createLogger } from './core/base/logger'
 import { CONTENT_SECURITY_POLICY } from './server/web-server'
-import { notifyAlerts } from './shell/alert-notifications'
 import { shellPaths } from './shell/data-paths'
-import { electronDialogs } from './shell/file-dialogs'
 import { APP_ID } from './shell/app-id'
 import { installCloseToTray } from './shell/close-to-tray'
-import { forwardEvents, registerIpc } from './shell/ipc-bridge'
+import { startDesktopCore } from './shell/desktop-core'
 import { followDesktopSettings, loadElectronUpdater } from './shell/desktop-settings'
 import { opensWindowAtStart, startedHidden } from './shell/login-item'
 import { guardContents } from './shell/navigation-guard'
 import { createPagePolicy } from './shell/page-policy'
-import { installQuitSequence, quitOnSystemShutdown } from './shell/quit-sequence'
-import { electronSecretBox, keychainIsReal } from './shell/secret-box-electron'
 import { lockSession } from './shell/session-policy'
 import { claimSingleInstance } from './shell/single-instance'
 import type { TrayController } from './shell/tray'
@@ -68,31 +64,23 @@ const openWindow = (): void => void windows.open()
 async function start(): Promise<void> {
   lockSession(session.defaultSession, { csp: CONTENT_SECURITY_POLICY, policy, log: logger })
   app.on('web-contents-created', (_event, contents) => guardContents(contents, policy, logger))
-  if (!keychainIsReal(safeStorage, process.platform))
-    logger.warn('no OS keychain: saved passwords and tokens are protected by the file mode only')
-  const running = await createCore({
+  const running = await startDesktopCore<BrowserWindow>({
+    app,
+    platform: process.platform,
     dataDir: app.getPath('userData'),
-    shell: 'electron',
     version,
-    logger: createLogger(),
-    dialogs: electronDialogs(dialog, () => windows.current),
-    secrets: electronSecretBox(safeStorage),
     firmwareDir: paths.firmwareDir,
+    policy,
+    safeStorage,
+    dialog,
+    Notification,
+    ipcMain,
+    powerMonitor,
+    window: () => windows.current,
+    beforeClose: () => tray?.close(),
+    log: logger,
   })
   core = running
-  notifyAlerts(running.events, Notification)
-  const unregister = registerIpc(ipcMain, running, policy)
-  const unforward = forwardEvents(running.events, () => windows.current)
-  installQuitSequence(app, {
-    log: logger,
-    close: async () => {
-      unregister()
-      unforward()
-      tray?.close()
-      await running.close()
-    },
-  })
-  quitOnSystemShutdown(powerMonitor, app, logger)
   // The tray before the window: closing the window keeps the app running only with a tray.
   tray = startTray({
     Tray,
