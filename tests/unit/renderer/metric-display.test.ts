@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { Device } from '../../../src/shared/contract/devices'
 import { metricInfo, sortMetrics, storedUnit } from '../../../src/shared/metrics'
 import { valueFormat } from '../../../src/main/core/alerts/alert-text'
 import { deviceMetrics, shownValues } from '../../../src/renderer/src/devices/latest-values'
@@ -72,6 +73,31 @@ describe('showing any metric', () => {
       latest: { co2: at(612), battery: at(88), illuminance: at(340), temperature: at(22.1) },
     })
     expect(deviceMetrics(co2)).toEqual(['temperature', 'humidity', 'co2', 'illuminance', 'battery'])
+  })
+
+  it('adds what a climate sensor is about as a third value: air quality first', () => {
+    const shown = (latest: Device['latest']): string[] =>
+      shownValues(device('s', { latest }), 'C').map((v) => v.metric)
+    // A CO₂ sensor with temperature and humidity is read by its CO₂, not by its battery.
+    expect(
+      shown({ co2: at(612), battery: at(88), temperature: at(22.1), humidity: at(40) }),
+    ).toEqual(['temperature', 'humidity', 'co2'])
+    // PM2.5 wins over pressure, which comes first in the catalog.
+    expect(shown({ pressure: at(1000), pm25: at(8), pm10: at(12), temperature: at(20) })).toEqual([
+      'temperature',
+      'humidity',
+      'pm25',
+    ])
+    // Otherwise the first measured metric; never a derived dew point or housekeeping.
+    expect(
+      shown({ dew_point: at(9), rssi: at(-60), pressure: at(1000), temperature: at(20) }),
+    ).toEqual(['temperature', 'humidity', 'pressure'])
+    expect(shown({ temperature: at(20), humidity: at(40), battery: at(90) })).toEqual([
+      'temperature',
+      'humidity',
+    ])
+    const co2 = shownValues(device('s', { latest: { co2: at(612), temperature: at(20) } }), 'C')
+    expect(co2[2]).toMatchObject({ label: 'CO₂', text: '612 ppm' })
   })
 
   it('keeps temperature and humidity first for climate sensors, even before they report', () => {

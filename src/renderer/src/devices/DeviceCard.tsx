@@ -40,7 +40,9 @@ export const DeviceCard = memo(function DeviceCard({ id }: { id: string }) {
         <span className="truncate">{device.location || 'No location'}</span>
         <span className="truncate mono">{device.id}</span>
       </div>
-      <div className="device-card__values">
+      <div
+        className={`device-card__values${values.length > 2 ? ' device-card__values--extra' : ''}`}
+      >
         {values.length === 0 && <p className="muted-inline">No readings yet</p>}
         {values.map((v) => (
           <div key={v.metric} className={`metric metric--${v.metric}`}>

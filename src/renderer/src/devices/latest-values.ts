@@ -10,13 +10,16 @@ export interface ShownValue {
 }
 
 /**
- * The two values a card or table row shows: temperature and humidity for sensors that have
- * them (both slots always present so cards line up), otherwise the first two metrics the
- * device measures (housekeeping such as battery or link quality only when nothing else).
+ * The values a card or table row shows: temperature and humidity for sensors that have them
+ * (both slots always present so cards line up) plus, as a third, smaller value, what else the
+ * device is about (see {@link extraMetric}); otherwise the first two metrics the device
+ * measures (housekeeping such as battery or link quality only when nothing else). A table
+ * row shows the first two.
  */
 export function shownValues(device: Device, unit: TempUnit): ShownValue[] {
   const { latest } = device
   if (hasClimate(device)) {
+    const extra = extraMetric(Object.keys(latest))
     return [
       {
         metric: 'temperature',
@@ -30,16 +33,43 @@ export function shownValues(device: Device, unit: TempUnit): ShownValue[] {
         text: formatHumidity(latest.humidity?.value),
         latest: latest.humidity,
       },
+      ...(extra === undefined ? [] : [valueOf(device, extra, unit)]),
     ]
   }
   return byHeadline(Object.keys(latest))
     .slice(0, 2)
-    .map((metric) => ({
-      metric,
-      label: metricLabel(metric),
-      text: formatMetric(metric, latest[metric]?.value, unit),
-      latest: latest[metric],
-    }))
+    .map((metric) => valueOf(device, metric, unit))
+}
+
+function valueOf(device: Device, metric: string, unit: TempUnit): ShownValue {
+  const latest = device.latest[metric]
+  return {
+    metric,
+    label: metricLabel(metric),
+    text: formatMetric(metric, latest?.value, unit),
+    latest,
+  }
+}
+
+/**
+ * Air quality is what a sensor that also reads temperature and humidity is bought for, so it
+ * wins over whatever comes first in the catalog (e.g. a BME680's pressure).
+ */
+const AIR_QUALITY = ['co2', 'pm25', 'pm10', 'voc'] as const
+
+/** Computed from temperature and humidity, so it says nothing new about the device. */
+const DERIVED: ReadonlySet<string> = new Set(['dew_point'])
+
+/**
+ * A climate sensor's third value: air quality first, then the first other metric it
+ * measures in catalog order; never housekeeping or a derived value.
+ */
+function extraMetric(sent: string[]): string | undefined {
+  const air = AIR_QUALITY.find((m) => sent.includes(m))
+  if (air !== undefined) return air
+  return byHeadline(sent).find(
+    (m) => m !== 'temperature' && m !== 'humidity' && !HOUSEKEEPING.has(m) && !DERIVED.has(m),
+  )
 }
 
 /**
