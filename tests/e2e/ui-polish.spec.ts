@@ -104,3 +104,44 @@ test('the table keeps long firmware versions and the Update badge inside the scr
   expect(b.x + b.width).toBeLessThanOrEqual(cell.x + cell.width)
   await shoot(page, 'table-firmware')
 })
+
+test('a CO₂ board: its card shows CO₂ too; in detail, number tiles keep their height and 1,015.5 hPa fits its gauge', async ({
+  page,
+}) => {
+  const reading = {
+    ...{ temperature: 21.5, humidity: 40, pressure: 1015.5, co2: 612, illuminance: 320 },
+  }
+  await mosquittoPub(app.brokerUrl!, 'lab/polish-air', JSON.stringify(reading))
+  await page.goto(app.url)
+  const card = page.locator('.device-card', { hasText: 'polish-air' })
+  await expect(card.locator('[data-metric="co2"]')).toHaveText('612 ppm')
+  const cardBox = (await card.boundingBox())!
+  for (const metric of ['temperature', 'humidity', 'co2']) {
+    const box = (await card.locator(`[data-metric="${metric}"]`).boundingBox())!
+    expect(box.x + box.width, metric).toBeLessThanOrEqual(cardBox.x + cardBox.width - 8)
+  }
+  await shoot(page, 'co2-card')
+
+  await card.click()
+  const tile = page.locator('.gauge-card', { has: page.locator('.stat-tile') }).first()
+  await expect(tile.locator('.stat-tile')).toHaveText(/320/)
+  const pressure = page.locator('.gauge-card', { hasText: 'Pressure' })
+  const number = pressure.locator('.gauge__value')
+  await expect(number).toHaveText(/1,015\.5\s*hPa/)
+  const tileBox = (await tile.boundingBox())!
+  const gaugeBox = (await pressure.boundingBox())!
+  // A number tile is as tall as its content, not as the gauge card beside it.
+  expect(tileBox.height).toBeLessThan(gaugeBox.height * 0.75)
+  // The number and its unit fit inside the gauge's ring area with room to spare.
+  const canvas = (await pressure.locator('.gauge__canvas').boundingBox())!
+  const text = await number.evaluate((el) => {
+    const range = document.createRange()
+    range.selectNodeContents(el)
+    const r = range.getBoundingClientRect()
+    return { left: r.left, right: r.right }
+  })
+  expect(text.left).toBeGreaterThanOrEqual(canvas.x + 0.12 * canvas.width)
+  expect(text.right).toBeLessThanOrEqual(canvas.x + 0.88 * canvas.width)
+  await pressure.scrollIntoViewIfNeeded()
+  await shoot(page, 'detail-tiles')
+})

@@ -1,4 +1,4 @@
-import { useMemo } from 'react'
+import { useMemo, type CSSProperties } from 'react'
 import { Doughnut } from 'react-chartjs-2'
 import type { ChartData, ChartOptions } from 'chart.js'
 import './register'
@@ -90,7 +90,18 @@ export function Gauge({
       <div className="gauge__canvas">
         <Doughnut data={data} options={options} aria-hidden="true" />
         <div className="gauge__value" data-testid={`gauge-${color}`}>
-          <span className="gauge__number">{text}</span>
+          <span
+            className="gauge__number"
+            // Lengths for the font size in detail.css: the number shrinks to fit its gauge.
+            style={
+              {
+                '--gauge-chars': text.length,
+                '--gauge-unit-chars': unit.length + 1,
+              } as CSSProperties
+            }
+          >
+            {text}
+          </span>
           <span className="gauge__unit">{unit}</span>
         </div>
       </div>
