@@ -22,6 +22,15 @@ export const HA_DISCOVERY_PREFIX = 'homeassistant'
  * match `$SYS/…` (MQTT 3.1.1 §4.7.2), so broker statistics never reach the parsers.
  * Unknown traffic becomes counted "unparsed" records, never an error.
  */
+/**
+ * Where the instances of a cluster tell each other things (leader claim, alert ledger, stored
+ * acknowledgements; src/main/core/cluster/cluster-topics.ts): `<prefix>/cluster/`. Never a
+ * device: the parsers ignore it.
+ */
+export function clusterRoot(prefix: string): string {
+  return `${prefix}/cluster/`
+}
+
 export function appSubscriptions(): string[] {
   return ['#']
 }

@@ -16,6 +16,7 @@ import {
 } from './ecosystems/routes'
 import { parseGeneric } from './generic-message'
 import { parseHaState } from './home-assistant'
+import { clusterRoot } from '../topics'
 import { decodeText } from './text'
 import { ignored, unparsed, type ParseOutcome } from './types'
 import { parseOtaTopic } from '../ota/protocol'
@@ -44,7 +45,7 @@ function parseUnsafe(
     return ignored('alert state published by this app')
   // What the instances of a cluster tell each other (core/cluster/cluster-topics.ts): leader
   // claims, the alert ledger and binary stored-acks. Coordination, not readings.
-  if (topic.startsWith(`${context.prefix}/cluster/`))
+  if (topic.startsWith(clusterRoot(context.prefix)))
     return ignored('cluster coordination by this app')
   if (topic === `${context.haPrefix ?? 'homeassistant'}/status`)
     return ignored('Home Assistant status')

@@ -3,7 +3,7 @@ import {
   type ConnectionInput,
 } from '../../../shared/contract/connections'
 import type { MqttMessage } from '../../../shared/mqtt-message'
-import { appSubscriptions } from '../../../shared/topics'
+import { appSubscriptions, clusterRoot } from '../../../shared/topics'
 import type { IngestRoute } from '../ingest/ingest-options'
 import type { ClusterConfig } from './cluster-config'
 
@@ -15,12 +15,12 @@ import type { ClusterConfig } from './cluster-config'
 
 /** Retained: the current alert leader's claim; a zero-byte message (its Will) = no leader. */
 export function leaderTopic(prefix: string): string {
-  return `${prefix}/cluster/leader`
+  return `${clusterRoot(prefix)}leader`
 }
 
 /** Retained per rule × device: the last alert transition the leader delivered (hand-over ledger). */
 export function ledgerTopic(prefix: string, ruleId: string, deviceId: string): string {
-  return `${prefix}/cluster/alerts/${ruleId}/${deviceId}`
+  return `${clusterRoot(prefix)}alerts/${ruleId}/${deviceId}`
 }
 
 /**
@@ -34,11 +34,11 @@ export function storedTopic(prefix: string, group: string, instanceId: string): 
 }
 
 export function storedPrefix(prefix: string, group: string): string {
-  return `${prefix}/cluster/stored/${group}/`
+  return `${clusterRoot(prefix)}stored/${group}/`
 }
 
 export function clusterFilter(prefix: string): string {
-  return `${prefix}/cluster/#`
+  return `${clusterRoot(prefix)}#`
 }
 
 /**
