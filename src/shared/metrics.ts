@@ -1,7 +1,7 @@
 /**
  * What each metric is, as data: its name for people, the unit it is stored in, how to draw
- * it. One table for the whole app (cards, gauges, charts, alert forms, CSV headers, Home
- * Assistant payloads); the ecosystem parsers normalise device field names to these keys.
+ * it. One table for the whole app (cards, gauges, charts, alert forms and texts, CSV headers);
+ * the ecosystem parsers normalise device field names to these keys.
  * A metric not listed here is still stored, charted and alertable, shown by its own name
  * with no unit.
  */
@@ -22,8 +22,6 @@ export interface MetricInfo {
    * number tile, not a ring: a scale would be a guess.
    */
   gauge?: { min: number; max: number; low: number | null; high: number | null }
-  /** Home Assistant `device_class` when one fits. */
-  haDeviceClass?: string
 }
 
 const T = 'temperature' as const
@@ -36,7 +34,6 @@ export const METRICS: Readonly<Record<string, MetricInfo>> = {
     decimals: 1,
     quantity: T,
     gauge: { min: -10, max: 50, low: 10, high: 30 },
-    haDeviceClass: 'temperature',
   },
   humidity: {
     label: 'Humidity',
@@ -44,7 +41,6 @@ export const METRICS: Readonly<Record<string, MetricInfo>> = {
     decimals: 1,
     quantity: O,
     gauge: { min: 0, max: 100, low: 30, high: 70 },
-    haDeviceClass: 'humidity',
   },
   dew_point: {
     label: 'Dew point',
@@ -52,7 +48,6 @@ export const METRICS: Readonly<Record<string, MetricInfo>> = {
     decimals: 1,
     quantity: T,
     gauge: { min: -20, max: 40, low: null, high: 18 },
-    haDeviceClass: 'temperature',
   },
   pressure: {
     label: 'Pressure',
@@ -60,7 +55,6 @@ export const METRICS: Readonly<Record<string, MetricInfo>> = {
     decimals: 1,
     quantity: O,
     gauge: { min: 950, max: 1050, low: null, high: null },
-    haDeviceClass: 'pressure',
   },
   battery: {
     label: 'Battery',
@@ -68,26 +62,23 @@ export const METRICS: Readonly<Record<string, MetricInfo>> = {
     decimals: 0,
     quantity: O,
     gauge: { min: 0, max: 100, low: 20, high: null },
-    haDeviceClass: 'battery',
   },
-  voltage: { label: 'Voltage', unit: 'V', decimals: 2, quantity: O, haDeviceClass: 'voltage' },
-  current: { label: 'Current', unit: 'A', decimals: 2, quantity: O, haDeviceClass: 'current' },
-  power: { label: 'Power', unit: 'W', decimals: 1, quantity: O, haDeviceClass: 'power' },
-  energy: { label: 'Energy', unit: 'kWh', decimals: 3, quantity: O, haDeviceClass: 'energy' },
+  voltage: { label: 'Voltage', unit: 'V', decimals: 2, quantity: O },
+  current: { label: 'Current', unit: 'A', decimals: 2, quantity: O },
+  power: { label: 'Power', unit: 'W', decimals: 1, quantity: O },
+  energy: { label: 'Energy', unit: 'kWh', decimals: 3, quantity: O },
   co2: {
     label: 'CO₂',
     unit: 'ppm',
     decimals: 0,
     quantity: O,
     gauge: { min: 400, max: 2000, low: null, high: 1000 },
-    haDeviceClass: 'carbon_dioxide',
   },
   illuminance: {
     label: 'Illuminance',
     unit: 'lx',
     decimals: 0,
     quantity: O,
-    haDeviceClass: 'illuminance',
   },
   linkquality: {
     label: 'Link quality',
@@ -102,7 +93,6 @@ export const METRICS: Readonly<Record<string, MetricInfo>> = {
     decimals: 0,
     quantity: O,
     gauge: { min: -100, max: -30, low: -80, high: null },
-    haDeviceClass: 'signal_strength',
   },
   pm25: {
     label: 'PM2.5',
@@ -110,7 +100,6 @@ export const METRICS: Readonly<Record<string, MetricInfo>> = {
     decimals: 0,
     quantity: O,
     gauge: { min: 0, max: 100, low: null, high: 25 },
-    haDeviceClass: 'pm25',
   },
   pm10: {
     label: 'PM10',
@@ -118,14 +107,12 @@ export const METRICS: Readonly<Record<string, MetricInfo>> = {
     decimals: 0,
     quantity: O,
     gauge: { min: 0, max: 150, low: null, high: 50 },
-    haDeviceClass: 'pm10',
   },
   voc: {
     label: 'VOC',
     unit: 'ppb',
     decimals: 0,
     quantity: O,
-    haDeviceClass: 'volatile_organic_compounds_parts',
   },
   moisture: {
     label: 'Soil moisture',
@@ -133,7 +120,6 @@ export const METRICS: Readonly<Record<string, MetricInfo>> = {
     decimals: 0,
     quantity: O,
     gauge: { min: 0, max: 100, low: 20, high: null },
-    haDeviceClass: 'moisture',
   },
 }
 

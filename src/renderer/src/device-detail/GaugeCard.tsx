@@ -3,7 +3,7 @@ import { metricInfo } from '@shared/metrics'
 import { useUnits } from '../app/units-context'
 import { Gauge } from '../charts/Gauge'
 import {
-  displayUnit,
+  compactUnit,
   formatMetric,
   formatMetricNumber,
   isTemperature,
@@ -30,7 +30,7 @@ export function GaugeCard({
   const [config, setConfig] = useGaugeConfig(deviceId, metric)
   const [editing, setEditing] = useState(false)
   const label = metricLabel(metric)
-  const shownUnit = displayUnit(metric, unit).replace('%RH', '%')
+  const shownUnit = compactUnit(metric, unit)
   const conv = (v: number | null): number | null => (v === null ? null : toDisplay(metric, v, unit))
   // Unchanged defaults of a metric without a catalog scale would be a made-up ring.
   const asTile = metricInfo(metric).gauge === undefined && sameConfig(config, gaugeDefaults(metric))

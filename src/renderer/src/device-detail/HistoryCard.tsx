@@ -4,7 +4,7 @@ import { TimeSeriesChart } from '../charts/TimeSeriesChart'
 import { useChartColors } from '../charts/use-chart-colors'
 import { ErrorBanner } from '../components/ErrorBanner'
 import { Segmented } from '../components/Segmented'
-import { displayUnit, metricLabel, toDisplay } from '../lib/units'
+import { compactUnit, metricLabel, toDisplay } from '../lib/units'
 import { useDeviceList } from '../store/use-device-list'
 import { ExportButton } from './ExportButton'
 import { historySeries } from './history-series'
@@ -57,7 +57,7 @@ export function HistoryCard({ deviceId, metrics }: { deviceId: string; metrics: 
           series={series}
           from={range.from}
           to={range.to}
-          unit={displayUnit(metric, unit).replace('%RH', '%')}
+          unit={compactUnit(metric, unit)}
           label={`${metricLabel(metric)} history`}
           low={bandConfig.low === null ? null : convert(bandConfig.low)}
           high={bandConfig.high === null ? null : convert(bandConfig.high)}

@@ -2,7 +2,7 @@ import { useMemo } from 'react'
 import { useUnits } from '../app/units-context'
 import { TimeSeriesChart, type Series } from '../charts/TimeSeriesChart'
 import { useChartColors } from '../charts/use-chart-colors'
-import { displayUnit, inSentence, metricLabel, toDisplay } from '../lib/units'
+import { compactUnit, inSentence, metricLabel, toDisplay } from '../lib/units'
 import { useNow } from '../lib/use-now'
 import { LIVE_WINDOW_MS } from '../store/live-buffer'
 import type { LiveSeries } from '../store/live-store'
@@ -86,7 +86,7 @@ function LiveMetricChart({
         series={series}
         from={now - LIVE_WINDOW_MS}
         to={now}
-        unit={displayUnit(metric, unit).replace('%RH', '%')}
+        unit={compactUnit(metric, unit)}
         label={`Live ${inSentence(metricLabel(metric))} chart`}
         low={toU(range.low)}
         high={toU(range.high)}

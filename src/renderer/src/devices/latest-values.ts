@@ -1,6 +1,6 @@
 import type { Device, LatestValue } from '@shared/contract/devices'
 import { sortMetrics } from '@shared/metrics'
-import { formatHumidity, formatMetric, formatTemp, metricLabel, type TempUnit } from '../lib/units'
+import { formatMetric, metricLabel, type TempUnit } from '../lib/units'
 
 export interface ShownValue {
   metric: string
@@ -17,26 +17,15 @@ export interface ShownValue {
  * row shows the first two.
  */
 export function shownValues(device: Device, unit: TempUnit): ShownValue[] {
-  const { latest } = device
   if (hasClimate(device)) {
-    const extra = extraMetric(Object.keys(latest))
+    const extra = extraMetric(Object.keys(device.latest))
     return [
-      {
-        metric: 'temperature',
-        label: 'Temperature',
-        text: formatTemp(latest.temperature?.value, unit),
-        latest: latest.temperature,
-      },
-      {
-        metric: 'humidity',
-        label: 'Humidity',
-        text: formatHumidity(latest.humidity?.value),
-        latest: latest.humidity,
-      },
+      valueOf(device, 'temperature', unit),
+      valueOf(device, 'humidity', unit),
       ...(extra === undefined ? [] : [valueOf(device, extra, unit)]),
     ]
   }
-  return byHeadline(Object.keys(latest))
+  return byHeadline(Object.keys(device.latest))
     .slice(0, 2)
     .map((metric) => valueOf(device, metric, unit))
 }

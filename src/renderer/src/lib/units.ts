@@ -36,16 +36,6 @@ export function formatNumber(value: number | null | undefined): string {
     : oneDecimal.format(value)
 }
 
-export function formatTemp(celsius: number | null | undefined, unit: TempUnit): string {
-  if (celsius === null || celsius === undefined) return '–'
-  return `${formatNumber(toUnit(celsius, unit))} ${unitLabel(unit)}`
-}
-
-export function formatHumidity(value: number | null | undefined): string {
-  if (value === null || value === undefined) return '–'
-  return `${formatNumber(value)} %`
-}
-
 /** Readable label for any metric ("co2" → "CO₂", "soil_ph" → "Soil ph"). */
 export function metricLabel(metric: string): string {
   return metricInfo(metric).label
@@ -67,6 +57,15 @@ export function isTemperature(metric: string): boolean {
 /** The unit a metric is shown in: the person's temperature unit, else the stored unit ('' if none). */
 export function displayUnit(metric: string, unit: TempUnit): string {
   return isTemperature(metric) ? unitLabel(unit) : metricInfo(metric).unit
+}
+
+/**
+ * The unit beside a number on gauges, charts and cards, where "%RH" is just "%" (forms and
+ * rule texts keep displayUnit's "%RH").
+ */
+export function compactUnit(metric: string, unit: TempUnit): string {
+  const shown = displayUnit(metric, unit)
+  return shown === '%RH' ? '%' : shown
 }
 
 /** A stored value in the unit it is shown in. */
@@ -96,8 +95,8 @@ export function formatMetric(
 ): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–'
   const text = formatMetricNumber(metric, toDisplay(metric, value, unit))
-  const shown = displayUnit(metric, unit)
-  return shown === '' ? text : `${text} ${shown === '%RH' ? '%' : shown}`
+  const shown = compactUnit(metric, unit)
+  return shown === '' ? text : `${text} ${shown}`
 }
 
 /** A number already in display units, with the catalog's precision for that metric. */
